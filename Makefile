@@ -1,0 +1,108 @@
+# vdsoconf: a Linux vDSO conformance suite.  Everything builds into build/.
+# `make run` checks the running kernel; `make test` checks the suite itself.
+
+B        ?= build
+CC       ?= cc
+PYTHON   ?= /usr/bin/python3
+CLANG    ?= clang-14
+KSFT_DIR ?=
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
+CSTD     := -std=c11 -D_GNU_SOURCE
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Ilib -MMD -MP
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRCS  := $(wildcard lib/vdso_*.c)
+TOOL_SRCS := $(wildcard lib/vdsotool/*.c)
+
+LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+TOOL_OBJS     := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
+ASAN_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/asan/obj/%.o)
+ASAN_TOOL_OBJS:= $(TOOL_SRCS:%.c=$(B)/asan/obj/%.o)
+
+.PHONY: all asan run test bench fuzz fixtures install run_tests clean deps deps-test
+
+all: $(B)/libvdso.a $(B)/vdsotool
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/asan/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+
+$(B)/libvdso.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/asan/libvdso.a: $(ASAN_LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/vdsotool: $(TOOL_OBJS) $(B)/libvdso.a
+	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(B)/libvdso.a -ldl
+
+$(B)/asan/vdsotool: $(ASAN_TOOL_OBJS) $(B)/asan/libvdso.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(ASAN_TOOL_OBJS) $(B)/asan/libvdso.a -ldl
+
+asan: $(B)/asan/vdsotool
+
+# --- fuzzing: libFuzzer over open + inspect + every lookup ---------------
+$(B)/fuzz/fuzz_image: lib/fuzz/fuzz_image.c $(LIB_SRCS) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) $(CSTD) $(WARN) -O1 -g -Ilib -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ lib/fuzz/fuzz_image.c $(LIB_SRCS) -ldl
+
+FUZZ_TIME ?= 60
+fuzz: $(B)/fuzz/fuzz_image fixtures
+	@mkdir -p $(B)/fuzz/corpus
+	cp -n $(B)/fixtures/valid/*.so $(B)/fuzz/corpus/ 2>/dev/null || true
+	$(B)/fuzz/fuzz_image -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
+
+# --- fixtures: synthetic images, built at test time -----------------------
+fixtures: $(B)/fixtures/.stamp
+$(B)/fixtures/.stamp: fixtures/mkimages.py fixtures/mkmalformed.py
+	$(PYTHON) fixtures/mkimages.py --out $(B)/fixtures/valid
+	$(PYTHON) fixtures/mkmalformed.py --from $(B)/fixtures/valid --out $(B)/fixtures/malformed
+	@touch $@
+
+# --- the two commands ------------------------------------------------------
+deps:
+	@./install-deps build
+
+deps-test:
+	@./install-deps test
+
+run: deps all
+	$(B)/vdsotool inspect --self
+	$(B)/vdsotool dump -o $(B)/vdso-live.so
+	$(B)/vdsotool lookups $(B)/vdso-live.so
+
+test: deps-test all asan
+	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
+
+# --- benchmark -------------------------------------------------------------
+$(B)/bench/bench_lookup: lib/bench/bench_lookup.c $(B)/libvdso.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libvdso.a -ldl
+
+bench: $(B)/bench/bench_lookup fixtures
+	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
+
+# --- install, kselftest style ---------------------------------------------
+INSTALL_PATH ?= $(B)/install
+install: all
+	install -d $(INSTALL_PATH)/bin $(INSTALL_PATH)/lib $(INSTALL_PATH)/include
+	install -m 755 $(B)/vdsotool $(INSTALL_PATH)/bin/
+	install -m 644 $(B)/libvdso.a $(INSTALL_PATH)/lib/
+	install -m 644 lib/vdso.h lib/vdso_arch.h $(INSTALL_PATH)/include/
+
+run_tests: run
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* Opening images from files, buffers and mappings, and the bounds-checked
+ * translation from offsets and virtual addresses to bytes. */
+#include "vdso_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Larger than any vDSO by three orders of magnitude; a guard against
+ * reading a disk image by mistake, not a format limit. */
+#define VDSO_MAX_FILE (64u << 20)
+
+int vdso_fail(struct vdso_image *img, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(img->err, sizeof(img->err), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+const unsigned char *vdso_at_offset(const struct vdso_image *img, uint64_t off, uint64_t len)
+{
+	if (off > img->size || len > img->size - off)
+		return NULL;
+	return img->data + off;
+}
+
+static const struct vdso_segment *load_of(const struct vdso_image *img, uint64_t vaddr,
+					  uint64_t *avail)
+{
+	for (unsigned i = 0; i < img->nloads; i++) {
+		const struct vdso_segment *s = &img->loads[i];
+		uint64_t span = img->layout == VDSO_LAYOUT_FILE ? s->filesz : s->memsz;
+
+		if (vaddr >= s->vaddr && vaddr - s->vaddr < span) {
+			*avail = span - (vaddr - s->vaddr);
+			return s;
+		}
+	}
+	*avail = 0;
+	return NULL;
+}
+
+uint64_t vdso_vaddr_avail(const struct vdso_image *img, uint64_t vaddr)
+{
+	uint64_t avail;
+
+	load_of(img, vaddr, &avail);
+	return avail;
+}
+
+const unsigned char *vdso_at_vaddr(const struct vdso_image *img, uint64_t vaddr, uint64_t len)
+{
+	uint64_t avail;
+	const struct vdso_segment *s = load_of(img, vaddr, &avail);
+
+	if (!s || len > avail)
+		return NULL;
+	if (img->layout == VDSO_LAYOUT_LOADED)
+		return (const unsigned char *)(img->load_offset + (uintptr_t)vaddr);
+	/* PT_LOADs were checked to lie inside the image at parse time */
+	return vdso_at_offset(img, s->offset + (vaddr - s->vaddr), len);
+}
+
+const char *vdso_str(const struct vdso_image *img, uint64_t off)
+{
+	if (!img->strtab || off >= img->strsz)
+		return NULL;
+	if (!memchr(img->strtab + off, 0, img->strsz - off))
+		return NULL;
+	return img->strtab + off;
+}
+
+static void reset(struct vdso_image *img)
+{
+	memset(img, 0, sizeof(*img));
+}
+
+int vdso_open_buffer(struct vdso_image *img, const void *buf, size_t len)
+{
+	reset(img);
+	if (!buf && len)
+		return vdso_fail(img, VDSO_ERR_ARG, "NULL buffer of %zu bytes", len);
+	img->data = buf;
+	img->size = len;
+	img->layout = VDSO_LAYOUT_FILE;
+	return vdso_parse(img);
+}
+
+int vdso_open_mapped(struct vdso_image *img, const void *addr, size_t len)
+{
+	int rc;
+
+	reset(img);
+	if (!addr)
+		return vdso_fail(img, VDSO_ERR_ARG, "NULL image address");
+	img->data = addr;
+	img->size = len;
+	img->layout = VDSO_LAYOUT_FILE;
+	img->loaded = 1;
+	rc = vdso_parse(img);
+	if (rc == VDSO_OK) {
+		/* Go's rule: runtime = base + p_offset - p_vaddr of the first
+		 * PT_LOAD, so st_value (a vaddr) maps to where it sits. */
+		img->load_offset = (uintptr_t)addr + (uintptr_t)img->loads[0].offset -
+				   (uintptr_t)img->loads[0].vaddr;
+	}
+	return rc;
+}
+
+int vdso_open_file(struct vdso_image *img, const char *path)
+{
+	struct stat st;
+	unsigned char *buf;
+	size_t got = 0;
+	int fd, rc;
+
+	reset(img);
+	if (!path)
+		return vdso_fail(img, VDSO_ERR_ARG, "no file name");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return vdso_fail(img, VDSO_ERR_IO, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		rc = errno;
+		close(fd);
+		return vdso_fail(img, VDSO_ERR_IO, "cannot stat: %s", strerror(rc));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return vdso_fail(img, VDSO_ERR_IO, "is a directory, not an image file");
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return vdso_fail(img, VDSO_ERR_IO, "not a regular file");
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return vdso_fail(img, VDSO_ERR_EHDR, "empty file (0 bytes), not an ELF image");
+	}
+	if ((uint64_t)st.st_size > VDSO_MAX_FILE) {
+		close(fd);
+		return vdso_fail(img, VDSO_ERR_IO, "file of %lld bytes is larger than any vDSO (limit %u)",
+				 (long long)st.st_size, VDSO_MAX_FILE);
+	}
+	buf = malloc((size_t)st.st_size);
+	if (!buf) {
+		close(fd);
+		return vdso_fail(img, VDSO_ERR_NOMEM, "out of memory reading %lld bytes",
+				 (long long)st.st_size);
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? errno : 0;
+			close(fd);
+			free(buf);
+			return vdso_fail(img, VDSO_ERR_IO, "read failed after %zu of %lld bytes%s%s", got,
+					 (long long)st.st_size, rc ? ": " : "", rc ? strerror(rc) : "");
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	rc = vdso_open_buffer(img, buf, got);
+	img->owned = buf;
+	if (rc != VDSO_OK) {
+		/* keep the message, drop the bytes */
+		free(buf);
+		img->owned = NULL;
+		img->data = NULL;
+		img->size = 0;
+	}
+	return rc;
+}
+
+void vdso_close(struct vdso_image *img)
+{
+	if (!img)
+		return;
+	free(img->owned);
+	reset(img);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the vdsotool subcommands. */
+#ifndef VDSOTOOL_H
+#define VDSOTOOL_H
+
+#include <stdio.h>
+
+#include "../vdso.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+/* One line on stderr, "vdsotool: what: message"; returns EXIT_INVALID. */
+int tool_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Usage error: the message and a pointer to --help; returns EXIT_USAGE. */
+int tool_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Open --self or FILE, reporting failure as one line.  Returns 0 or an
+ * exit code. */
+int tool_open(struct vdso_image *img, const char *path, int self);
+
+/* JSON helpers writing to f. */
+void json_str(FILE *f, const char *s);
+void json_hex(FILE *f, const unsigned char *p, size_t n);
+
+const char *sym_bind_name(unsigned b, char *buf, size_t len);
+const char *sym_type_name(unsigned t, char *buf, size_t len);
+const char *sym_vis_name(unsigned v);
+
+int cmd_inspect(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_lookups(int argc, char **argv);
+
+#endif
