@@ -50,10 +50,11 @@ $(B)/asan/vdsotool: $(ASAN_TOOL_OBJS) $(B)/asan/libvdso.a
 asan: $(B)/asan/vdsotool
 
 # --- fuzzing: libFuzzer over open + inspect + every lookup ---------------
-$(B)/fuzz/fuzz_image: lib/fuzz/fuzz_image.c $(LIB_SRCS) $(wildcard lib/*.h)
+FUZZ_SRCS := lib/fuzz/fuzz_image.c lib/vdsotool/inspect.c lib/vdsotool/common.c $(LIB_SRCS)
+$(B)/fuzz/fuzz_image: $(FUZZ_SRCS) $(wildcard lib/*.h lib/vdsotool/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) $(CSTD) $(WARN) -O1 -g -Ilib -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ lib/fuzz/fuzz_image.c $(LIB_SRCS) -ldl
+		-fno-sanitize-recover=all -o $@ $(FUZZ_SRCS) -ldl
 
 FUZZ_TIME ?= 60
 fuzz: $(B)/fuzz/fuzz_image fixtures
@@ -85,9 +86,10 @@ test: deps-test all asan
 	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
 
 # --- benchmark -------------------------------------------------------------
-$(B)/bench/bench_lookup: lib/bench/bench_lookup.c $(B)/libvdso.a
+BENCH_SRCS := lib/bench/bench_lookup.c lib/vdsotool/inspect.c lib/vdsotool/common.c
+$(B)/bench/bench_lookup: $(BENCH_SRCS) $(B)/libvdso.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libvdso.a -ldl
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $(BENCH_SRCS) $(B)/libvdso.a -ldl
 
 bench: $(B)/bench/bench_lookup fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so

@@ -85,7 +85,7 @@ int vdso_parse_dynamic(struct vdso_image *img)
 	if (!d)
 		return vdso_fail(img, VDSO_ERR_DYNAMIC, "PT_DYNAMIC [0x%llx, +0x%llx) is not inside a PT_LOAD",
 				 (unsigned long long)img->dynamic.vaddr, (unsigned long long)img->dynamic.filesz);
-	if (img->layout == VDSO_LAYOUT_FILE && d != img->data + img->dynamic.offset)
+	if (img->layout == VDSO_LAYOUT_FILE && (uint64_t)(d - img->data) != img->dynamic.offset)
 		return vdso_fail(img, VDSO_ERR_DYNAMIC, "PT_DYNAMIC p_offset 0x%llx disagrees with its p_vaddr 0x%llx (file offset 0x%llx)",
 				 (unsigned long long)img->dynamic.offset, (unsigned long long)img->dynamic.vaddr,
 				 (unsigned long long)(d - img->data));

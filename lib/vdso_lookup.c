@@ -106,7 +106,8 @@ static int by_gnu(const struct vdso_image *img, const struct vdso_key *k, struct
 	const unsigned char *chain = buckets + 4ull * img->gnu_nbuckets;
 	uint32_t h = k->gnu_hash;
 	uint64_t word = vdso_rdword(img, bloom + (uint64_t)((h / bits) & (img->gnu_bloom_size - 1)) * ws);
-	uint64_t mask = (1ull << (h % bits)) | (1ull << ((h >> img->gnu_bloom_shift) % bits));
+	/* glibc shifts a word-sized copy of the hash: shifts past 31 are legal */
+	uint64_t mask = (1ull << (h % bits)) | (1ull << (((uint64_t)h >> img->gnu_bloom_shift) % bits));
 	uint32_t i = vdso_rd32(img, buckets + 4ull * (h % img->gnu_nbuckets));
 
 	if ((word & mask) != mask || i == 0)

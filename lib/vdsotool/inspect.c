@@ -225,6 +225,14 @@ static void print_text(FILE *f, const struct vdso_image *img, const char *file)
 	}
 }
 
+void inspect_print(FILE *f, const struct vdso_image *img, const char *file, int json)
+{
+	if (json)
+		print_json(f, img, file);
+	else
+		print_text(f, img, file);
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	struct vdso_image img;
@@ -248,10 +256,7 @@ int cmd_inspect(int argc, char **argv)
 	rc = tool_open(&img, file, self);
 	if (rc)
 		return rc;
-	if (json)
-		print_json(stdout, &img, self ? "[vdso]" : file);
-	else
-		print_text(stdout, &img, self ? "[vdso]" : file);
+	inspect_print(stdout, &img, self ? "[vdso]" : file, json);
 	vdso_close(&img);
 	return fflush(stdout) == 0 ? EXIT_OK : tool_error("stdout", "write failed");
 }

@@ -2,7 +2,6 @@
 /* vdsotool: inspect and dump vDSO images. */
 #include "tool.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 static const char usage[] =
@@ -11,39 +10,6 @@ static const char usage[] =
 	"  dump -o FILE                       write the live vDSO as mapped\n"
 	"  lookups FILE...                    check GNU, SysV and linear lookups agree\n"
 	"exit status: 0 ok, 1 invalid image or failed check, 2 usage\n";
-
-int tool_error(const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "vdsotool: %s: ", what);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_INVALID;
-}
-
-int tool_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("vdsotool: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (try vdsotool --help)\n", stderr);
-	return EXIT_USAGE;
-}
-
-int tool_open(struct vdso_image *img, const char *path, int self)
-{
-	int rc = self ? vdso_open_live(img) : vdso_open_file(img, path);
-
-	if (rc == VDSO_OK)
-		return 0;
-	return tool_error(self ? "--self" : path, "%s", img->err);
-}
 
 int main(int argc, char **argv)
 {

@@ -26,6 +26,9 @@ const char *sym_bind_name(unsigned b, char *buf, size_t len);
 const char *sym_type_name(unsigned t, char *buf, size_t len);
 const char *sym_vis_name(unsigned v);
 
+/* The inspect report of an opened image (also used by the fuzzer). */
+void inspect_print(FILE *f, const struct vdso_image *img, const char *file, int json);
+
 int cmd_inspect(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_lookups(int argc, char **argv);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Symbol attribute names as readelf prints them, and JSON escaping. */
+/* Error reporting, symbol attribute names as readelf prints them, and
+ * JSON escaping: what every subcommand shares. */
 #include "tool.h"
 
 #include <elf.h>
+#include <stdarg.h>
+
 
 const char *sym_bind_name(unsigned b, char *buf, size_t len)
 {
@@ -64,4 +67,37 @@ void json_hex(FILE *f, const unsigned char *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%02x", p[i]);
 	fputc('"', f);
+}
+
+int tool_error(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vdsotool: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_INVALID;
+}
+
+int tool_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vdsotool: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (try vdsotool --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+int tool_open(struct vdso_image *img, const char *path, int self)
+{
+	int rc = self ? vdso_open_live(img) : vdso_open_file(img, path);
+
+	if (rc == VDSO_OK)
+		return 0;
+	return tool_error(self ? "--self" : path, "%s", img->err);
 }
