@@ -14,20 +14,25 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Ilib -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRCS  := $(wildcard lib/vdso_*.c)
+CASELIB_SRCS := $(wildcard lib/case_*.c)
 TOOL_SRCS := $(wildcard lib/vdsotool/*.c)
+CASE_SRCS := $(wildcard cases/*.c)
+CASES     := $(CASE_SRCS:cases/%.c=$(B)/cases/%)
 
 LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+CASELIB_OBJS  := $(CASELIB_SRCS:%.c=$(B)/obj/%.o)
 TOOL_OBJS     := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
 ASAN_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/asan/obj/%.o)
 ASAN_TOOL_OBJS:= $(TOOL_SRCS:%.c=$(B)/asan/obj/%.o)
 
 .PHONY: all asan run test bench fuzz fixtures install run_tests clean deps deps-test
 
-all: $(B)/libvdso.a $(B)/vdsotool
+all: $(B)/libvdso.a $(B)/vdsotool $(CASES)
 
+# -fPIC: fake targets link the library into shared objects
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 
 $(B)/asan/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -36,6 +41,17 @@ $(B)/asan/obj/%.o: %.c
 $(B)/libvdso.a: $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+$(B)/libcase.a: $(CASELIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# Cases see KSFT_DIR first, so that they build against the kernel's own
+# kselftest.h when it is given.
+CASE_INC := $(if $(KSFT_DIR),-I$(KSFT_DIR)) -Ilib
+$(B)/cases/%: cases/%.c $(B)/libcase.a $(B)/libvdso.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CASE_INC) -o $@ $< $(B)/libcase.a $(B)/libvdso.a -ldl
 
 $(B)/asan/libvdso.a: $(ASAN_LIB_OBJS)
 	@rm -f $@

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/* pc: the "is this PC in vDSO text?" classifier, at its edges, against
+ * /proc/self/maps, against real interrupted PCs (signal sampling), and
+ * after the vDSO has been moved with mremap (as CRIU does). */
+#include <elf.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <ucontext.h>
+
+#include "case.h"
+#include "case_clocksource.h"
+#include "case_sample.h"
+
+static const char *const sampled[] = { "clock_gettime", "gettimeofday", "time", "getcpu", "clock_getres" };
+
+static unsigned plan(struct case_ctx *ctx)
+{
+	unsigned n = 4 * ctx->img.ntext + 4 + 1 + ARRAY_SIZE(sampled) + 1;
+
+	for (uint32_t i = 1; i < ctx->img.nsyms; i++) {
+		struct vdso_sym s;
+
+		if (vdso_sym_at(&ctx->img, i, &s) == VDSO_OK && s.type == STT_FUNC && s.shndx != SHN_UNDEF)
+			n++;
+	}
+	return n;
+}
+
+static void check_boundaries(const struct case_ctx *ctx)
+{
+	for (unsigned i = 0; i < ctx->img.ntext; i++) {
+		uintptr_t lo = ctx->img.load_offset + (uintptr_t)ctx->img.text[i].start;
+		uintptr_t hi = ctx->img.load_offset + (uintptr_t)ctx->img.text[i].end;
+		const char *sfx = i ? "+" : "";
+
+		case_point("pc.boundary.first%s", sfx);
+		case_check(vdso_pc_in_text(&ctx->img, lo), "first text byte %#lx classified out", (unsigned long)lo);
+		case_point("pc.boundary.last%s", sfx);
+		case_check(vdso_pc_in_text(&ctx->img, hi - 1), "last text byte %#lx classified out",
+			   (unsigned long)(hi - 1));
+		case_point("pc.boundary.before%s", sfx);
+		case_check(!vdso_pc_in_text(&ctx->img, lo - 1), "byte before the text %#lx classified in",
+			   (unsigned long)(lo - 1));
+		case_point("pc.boundary.after%s", sfx);
+		case_check(!vdso_pc_in_text(&ctx->img, hi), "byte after the text %#lx classified in",
+			   (unsigned long)hi);
+	}
+}
+
+static void check_symbols(const struct case_ctx *ctx)
+{
+	for (uint32_t i = 1; i < ctx->img.nsyms; i++) {
+		struct vdso_sym s;
+
+		if (vdso_sym_at(&ctx->img, i, &s) != VDSO_OK || s.type != STT_FUNC || s.shndx == SHN_UNDEF)
+			continue;
+		case_point("pc.symbol.%s%s%s", s.name, s.hidden ? "@" : "", s.hidden ? s.version : "");
+		case_check(vdso_pc_in_text(&ctx->img, s.addr), "%s at %#lx classified outside the text", s.name,
+			   (unsigned long)s.addr);
+	}
+}
+
+static void check_outside(const struct case_ctx *ctx)
+{
+	void *heap = malloc(64);
+	int local = 0;
+	const struct {
+		const char *what;
+		uintptr_t pc;
+	} out[] = {
+		{ "main", (uintptr_t)&plan },
+		{ "libc", (uintptr_t)&malloc },
+		{ "heap", (uintptr_t)heap },
+		{ "stack", (uintptr_t)&local },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(out); i++) {
+		case_point("pc.outside.%s", out[i].what);
+		case_check(!vdso_pc_in_text(&ctx->img, out[i].pc), "%s address %#lx classified inside the vDSO text",
+			   out[i].what, (unsigned long)out[i].pc);
+	}
+	free(heap);
+}
+
+/* Each text range lies in one executable mapping; for the live vDSO that
+ * mapping is [vdso] and the text spans it, page-rounded. */
+static void check_maps(const struct case_ctx *ctx)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	case_point("pc.maps");
+	for (unsigned i = 0; i < ctx->img.ntext; i++) {
+		uintptr_t lo = ctx->img.load_offset + (uintptr_t)ctx->img.text[i].start;
+		uintptr_t hi = ctx->img.load_offset + (uintptr_t)ctx->img.text[i].end;
+		uintptr_t ms, me;
+		char perms[8], name[4096];
+
+		if (case_mapping_of(lo, &ms, &me, perms, name, sizeof(name))) {
+			case_fail("text [%#lx, %#lx) is not mapped", (unsigned long)lo, (unsigned long)hi);
+			return;
+		}
+		if (perms[2] != 'x' || hi > me) {
+			case_fail("text [%#lx, %#lx) is not inside one executable mapping (%s [%#lx, %#lx) %s)",
+				  (unsigned long)lo, (unsigned long)hi, perms, (unsigned long)ms, (unsigned long)me, name);
+			return;
+		}
+		if (!ctx->fake && (strcmp(name, "[vdso]") || ms != lo ||
+				   me != ((hi + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1)))) {
+			case_fail("text [%#lx, %#lx) does not span the mapping %s [%#lx, %#lx)", (unsigned long)lo,
+				  (unsigned long)hi, name, (unsigned long)ms, (unsigned long)me);
+			return;
+		}
+	}
+	case_pass();
+}
+
+static void check_sample(struct case_ctx *ctx, const char *role)
+{
+	struct sample_result r;
+	char why[512];
+
+	case_point("pc.sample.%s", role);
+	if (!case_fn(ctx, role)) {
+		case_skip("target exports no %s", role);
+		return;
+	}
+	if (sample_run(ctx, role, &r, why, sizeof(why))) {
+		case_fail("%s", why);
+		return;
+	}
+	case_diag("%u samples: %u running vDSO code, %u right after a syscall instruction, %u elsewhere; "
+		  "%.0f%% in vDSO code, %.0f%% in system calls (ceiling %.0f%%)",
+		  r.samples, r.in_text, r.after_syscall, r.samples - r.in_text - r.after_syscall,
+		  100.0 * r.fast_fraction, 100.0 * r.syscall_fraction, 100.0 * SAMPLE_SYSCALL_CEIL);
+	if (r.misclassified) {
+		case_fail("classifier disagrees with /proc/self/maps for %u samples, e.g. pc %#lx: maps says %s, classifier %s",
+			  r.misclassified, (unsigned long)r.bad_pc, r.bad_in_map ? "in" : "out",
+			  r.bad_in_map ? "out" : "in");
+	} else if (r.bad_values) {
+		case_fail("%u interrupted calls returned wrong values: %s", r.bad_values, r.bad_value_why);
+	} else if (r.samples < SAMPLE_MIN) {
+		case_fail("only %u samples in %.2f s of CPU time (need %u): the timer did not fire", r.samples,
+			  r.cpu_seconds, SAMPLE_MIN);
+	} else if (r.syscall_fraction > SAMPLE_SYSCALL_CEIL) {
+		if (sample_needs_clocksource(role) && !clocksource_has_vdso_mode(why, sizeof(why)))
+			case_xfail("%s runs the syscall fallback: %s", role, why);
+		else
+			case_fail("%.0f%% of samples were in system calls (ceiling %.0f%%): %s falls back to the system call",
+				  100.0 * r.syscall_fraction, 100.0 * SAMPLE_SYSCALL_CEIL, role);
+	} else {
+		case_pass();
+	}
+}
+
+static void check_mremap(struct case_ctx *ctx)
+{
+	char why[512];
+
+	case_point("pc.mremap");
+	if (ctx->fake) {
+		case_skip("moves the kernel's vDSO; the target is a fake");
+		return;
+	}
+	if (sample_mremap_child(ctx, why, sizeof(why)))
+		case_fail("%s", why);
+	else
+		case_pass();
+}
+
+static void run(struct case_ctx *ctx)
+{
+	check_boundaries(ctx);
+	check_symbols(ctx);
+	check_outside(ctx);
+	check_maps(ctx);
+	for (size_t i = 0; i < ARRAY_SIZE(sampled); i++)
+		check_sample(ctx, sampled[i]);
+	check_mremap(ctx);
+}
+
+static const struct case_spec spec = {
+	.name = "pc",
+	.needs = CASE_NEED_VDSO,
+	.plan = plan,
+	.run = run,
+};
+CASE_MAIN(spec)

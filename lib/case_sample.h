@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Signal sampling of interrupted PCs while a vDSO function runs in a
+ * tight loop, and the mremap (CRIU) check.  Used by cases/pc.c. */
+#ifndef VDSOCONF_CASE_SAMPLE_H
+#define VDSOCONF_CASE_SAMPLE_H
+
+#include "case_target.h"
+
+/* Fewer samples than this in the CPU budget means the timer never fired. */
+#define SAMPLE_MIN 50
+/*
+ * A tick that interrupts a system call delivers its signal on the return
+ * to user space, so the sampled PC sits right after the syscall
+ * instruction.  A fast path makes no system call: measured on x86_64
+ * (tsc, 6.18), 0 of ~60 samples per function.  A fallback spends nearly
+ * all its time in the kernel: measured 0.9 and more (see the fallback
+ * fake).  The ceiling sits between; the fraction of samples that ran vDSO
+ * code is reported, not judged, because for a few-instruction call such as
+ * time() the test loop itself takes half the samples (measured 0.39-0.73).
+ */
+#define SAMPLE_SYSCALL_CEIL 0.50
+
+struct sample_result {
+	unsigned samples;	/* PCs recorded */
+	unsigned in_text;	/* inside the target's text, not after a syscall */
+	unsigned after_syscall;	/* anywhere, right after a syscall instruction */
+	unsigned misclassified;	/* classifier and /proc/self/maps disagree */
+	uintptr_t bad_pc;
+	int bad_in_map;
+	unsigned bad_values;	/* interrupted calls that returned wrong values */
+	char bad_value_why[256];
+	double fast_fraction;	/* in_text / samples */
+	double syscall_fraction;	/* after_syscall / samples */
+	double cpu_seconds;
+};
+
+/* 0 with r filled, or -1 with why (set-up failed; nothing measured). */
+int sample_run(const struct case_ctx *ctx, const char *role, struct sample_result *r, char *why, size_t len);
+/* Roles whose fast path depends on the clocksource. */
+int sample_needs_clocksource(const char *role);
+/* Move [vvar..vdso] in a child, reopen, call and classify there.  0 or -1 + why. */
+int sample_mremap_child(const struct case_ctx *ctx, char *why, size_t len);
+
+#endif
