@@ -35,6 +35,8 @@ int vdso_parse_ehdr(struct vdso_image *img)
 	 * address-sized fields shift everything after them. */
 	img->type = vdso_rd16(img, e + 16);
 	img->machine = vdso_rd16(img, e + 18);
+	if (vdso_rd32(img, e + 20) != EV_CURRENT)
+		return vdso_fail(img, VDSO_ERR_EHDR, "e_version %u is not EV_CURRENT", vdso_rd32(img, e + 20));
 	if (img->elfclass == 64) {
 		img->phoff = vdso_rd64(img, e + 32);
 		img->shoff = vdso_rd64(img, e + 40);

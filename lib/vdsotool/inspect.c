@@ -96,6 +96,27 @@ static void json_notes(FILE *f, const struct vdso_image *img)
 	fputs("}", f);
 }
 
+/* Where this process has the live vDSO mapped, per /proc/self/maps, so
+ * that a reader can check the resolver's addresses against the kernel's. */
+static void json_self_mapping(FILE *f)
+{
+	FILE *m = fopen("/proc/self/maps", "re");
+	char line[512];
+
+	if (!m)
+		return;
+	while (fgets(line, sizeof(line), m)) {
+		unsigned long s, e;
+		char perms[8];
+
+		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx %7s", &s, &e, perms) == 3) {
+			fprintf(f, ", \"mapping\": {\"start\": %lu, \"end\": %lu, \"perms\": \"%s\"}", s, e, perms);
+			break;
+		}
+	}
+	fclose(m);
+}
+
 static void print_json(FILE *f, const struct vdso_image *img, const char *file)
 {
 	const char *hs[2];
@@ -134,6 +155,8 @@ static void print_json(FILE *f, const struct vdso_image *img, const char *file)
 	fprintf(f, ", \"needed\": %u, \"relocations\": %u", img->nneeded, img->nrelocs);
 	if (img->loaded)
 		fprintf(f, ", \"load_offset\": %llu", (unsigned long long)img->load_offset);
+	if (img->loaded && !strcmp(file, "[vdso]"))
+		json_self_mapping(f);
 	fputs("}\n", f);
 }
 
