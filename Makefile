@@ -25,7 +25,7 @@ TOOL_OBJS     := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
 ASAN_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/asan/obj/%.o)
 ASAN_TOOL_OBJS:= $(TOOL_SRCS:%.c=$(B)/asan/obj/%.o)
 
-.PHONY: all asan run test bench fuzz fixtures install run_tests clean deps deps-test
+.PHONY: all asan run test bench fuzz fixtures fakes install run_tests clean deps deps-test
 
 all: $(B)/libvdso.a $(B)/vdsotool $(CASES)
 
@@ -85,6 +85,12 @@ $(B)/fixtures/.stamp: fixtures/mkimages.py fixtures/mkmalformed.py
 	$(PYTHON) fixtures/mkimages.py --out $(B)/fixtures/valid
 	$(PYTHON) fixtures/mkmalformed.py --from $(B)/fixtures/valid --out $(B)/fixtures/malformed
 	@touch $@
+
+# --- fake vDSO targets with known bugs -------------------------------------
+FAKE_SRCS := $(wildcard fixtures/fakes/*.c fixtures/fakes/*.h)
+fakes: $(B)/fakes/manifest.json
+$(B)/fakes/manifest.json: $(FAKE_SRCS) fixtures/fakes/mkfakes.py
+	$(PYTHON) fixtures/fakes/mkfakes.py --out $(B)/fakes
 
 # --- the two commands ------------------------------------------------------
 deps:

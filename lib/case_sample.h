@@ -12,9 +12,9 @@
  * A tick that interrupts a system call delivers its signal on the return
  * to user space, so the sampled PC sits right after the syscall
  * instruction.  A fast path makes no system call: measured on x86_64
- * (tsc, 6.18), 0 of ~60 samples per function.  A fallback spends nearly
- * all its time in the kernel: measured 0.9 and more (see the fallback
- * fake).  The ceiling sits between; the fraction of samples that ran vDSO
+ * (tsc, 6.18, HZ=250), 0 or 1 of ~62 samples per function.  A fallback
+ * spends nearly all its time in the kernel: measured 0.82 to 0.92 with the
+ * syscall_fallback fake.  The ceiling sits between; the fraction that ran vDSO
  * code is reported, not judged, because for a few-instruction call such as
  * time() the test loop itself takes half the samples (measured 0.39-0.73).
  */

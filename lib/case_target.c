@@ -20,6 +20,31 @@ uint32_t case_parse_release(const char *release)
 	return VDSO_KV(a & 0xff, b & 0xff, c > 255 ? 255 : c);
 }
 
+/* The fake-target protocol: a fake forwards to the live vDSO, whose
+ * functions we resolve here (with libvdso, as everything else) and hand
+ * over in the environment its constructor reads. */
+static void publish_live_vdso(const struct case_ctx *ctx)
+{
+	static const char *const roles[] = { "clock_gettime", "gettimeofday", "time",
+					     "getcpu", "clock_getres", "getrandom" };
+	struct case_ctx live = *ctx;
+	char buf[512] = "";
+	size_t n = 0;
+
+	live.fake = 0;
+	if (vdso_open_live(&live.img) != VDSO_OK)
+		return;
+	live.has_image = 1;
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		void *p = case_fn(&live, roles[i]);
+
+		if (p && n < sizeof(buf))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s=%lx", n ? "," : "", roles[i],
+					      (unsigned long)(uintptr_t)p);
+	}
+	setenv("VDSOCONF_LIVE_VDSO", buf, 1);
+}
+
 int case_target_open(struct case_ctx *ctx, const char *argv0, char *why, size_t len)
 {
 	struct utsname u;
@@ -36,6 +61,7 @@ int case_target_open(struct case_ctx *ctx, const char *argv0, char *why, size_t 
 	if (t && *t) {
 		ctx->fake = 1;
 		ctx->target = t;
+		publish_live_vdso(ctx);
 		/* RTLD_LOCAL: the fake's clock_gettime must not interpose libc's */
 		ctx->handle = dlopen(t, RTLD_NOW | RTLD_LOCAL);
 		if (!ctx->handle) {
