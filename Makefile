@@ -25,7 +25,7 @@ TOOL_OBJS     := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
 ASAN_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/asan/obj/%.o)
 ASAN_TOOL_OBJS:= $(TOOL_SRCS:%.c=$(B)/asan/obj/%.o)
 
-.PHONY: all asan run test bench fuzz fixtures fakes install run_tests clean deps deps-test
+.PHONY: all asan run test bench fuzz fixtures fakes install install-lib run_tests clean deps deps-test
 
 all: $(B)/libvdso.a $(B)/vdsotool $(CASES)
 
@@ -117,12 +117,21 @@ bench: $(B)/bench/bench_lookup fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
 
 # --- install, kselftest style ---------------------------------------------
+# INSTALL_PATH/run_vdsoconf.sh runs INSTALL_PATH/vdsoconf/<case> as the
+# kernel's run_kselftest.sh runs its collections.
 INSTALL_PATH ?= $(B)/install
 install: all
-	install -d $(INSTALL_PATH)/bin $(INSTALL_PATH)/lib $(INSTALL_PATH)/include
-	install -m 755 $(B)/vdsotool $(INSTALL_PATH)/bin/
-	install -m 644 $(B)/libvdso.a $(INSTALL_PATH)/lib/
-	install -m 644 lib/vdso.h lib/vdso_arch.h $(INSTALL_PATH)/include/
+	install -d $(INSTALL_PATH)/vdsoconf
+	install -m 755 $(CASES) $(B)/vdsotool $(INSTALL_PATH)/vdsoconf/
+	install -m 755 runner/run_vdsoconf.sh $(INSTALL_PATH)/
+	printf 'vdsoconf:%s\n' $(notdir $(CASES)) > $(INSTALL_PATH)/vdsoconf-list.txt
+
+# the library for other programs: PREFIX/lib/libvdso.a, PREFIX/include/
+PREFIX ?= /usr/local
+install-lib: $(B)/libvdso.a
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vdsoconf
+	install -m 644 $(B)/libvdso.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 lib/vdso.h lib/vdso_arch.h $(DESTDIR)$(PREFIX)/include/vdsoconf/
 
 run_tests: run
 

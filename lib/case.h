@@ -19,7 +19,7 @@
 #ifndef VDSOCONF_CASE_H
 #define VDSOCONF_CASE_H
 
-#include "kselftest.h"
+#include <kselftest.h> /* <>: KSFT_DIR, when given, is searched before lib/ */
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,0 +1,53 @@
+#!/bin/sh
+# Run the installed vdsoconf cases, in the manner of the kernel's
+# run_kselftest.sh: one KTAP document on stdout, each case a subtest.
+#   run_vdsoconf.sh [-l] [-t CASE]... [-o TIMEOUT]
+#   -l          list the cases
+#   -t CASE     run only CASE (repeatable)
+#   -o SECONDS  per-case timeout (default 120)
+# Exit status: 0 when no case failed, 1 otherwise.
+set -u
+BASE=$(cd "$(dirname "$0")" && pwd)
+timeout_s=120
+only=""
+while getopts "lt:o:h" opt; do
+	case $opt in
+	l) sed 's/^vdsoconf://' "$BASE/vdsoconf-list.txt"; exit 0 ;;
+	t) only="$only $OPTARG" ;;
+	o) timeout_s=$OPTARG ;;
+	*) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	esac
+done
+cases=""
+for c in $(sed 's/^vdsoconf://' "$BASE/vdsoconf-list.txt"); do
+	if [ -z "$only" ] || echo " $only " | grep -q " $c "; then
+		cases="$cases $c"
+	fi
+done
+n=$(echo $cases | wc -w)
+[ "$n" -gt 0 ] || { echo "run_vdsoconf.sh: no case selected" >&2; exit 2; }
+echo "KTAP version 1"
+echo "1..$n"
+i=0
+failed=0
+for c in $cases; do
+	i=$((i + 1))
+	echo "# vdsoconf: $c"
+	out=$(mktemp)
+	if command -v timeout >/dev/null; then
+		timeout "$timeout_s" "$BASE/vdsoconf/$c" >"$out" 2>&1
+	else
+		"$BASE/vdsoconf/$c" >"$out" 2>&1
+	fi
+	rc=$?
+	sed 's/^/  /' "$out"
+	rm -f "$out"
+	case $rc in
+	0) echo "ok $i vdsoconf:$c" ;;
+	4) echo "ok $i vdsoconf:$c # SKIP" ;;
+	2) echo "ok $i vdsoconf:$c # XFAIL" ;;
+	124) echo "not ok $i vdsoconf:$c # TIMEOUT ${timeout_s} seconds"; failed=1 ;;
+	*) echo "not ok $i vdsoconf:$c # exit=$rc"; failed=1 ;;
+	esac
+done
+exit $failed
