@@ -99,12 +99,12 @@ deps:
 deps-test:
 	@./install-deps test
 
+# summary on the terminal; KTAP log, JUnit XML and JSON under $(B)/results
 run: deps all
-	$(B)/vdsotool inspect --self
-	$(B)/vdsotool dump -o $(B)/vdso-live.so
-	$(B)/vdsotool lookups $(B)/vdso-live.so
+	$(PYTHON) runner/vdsoconf run --cases-dir $(B)/cases --junit $(B)/results/junit.xml \
+		--json $(B)/results/report.json --ktap $(B)/results/ktap.log
 
-test: deps-test all asan
+test: deps-test all asan fakes
 	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
 
 # --- benchmark -------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""vdsoconf runner: runs case programs, reads their KTAP, reports results."""

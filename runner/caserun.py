@@ -1,0 +1,74 @@
+"""Run one case program and capture what it did, whatever that was."""
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from typing import Dict, Optional
+
+TARGET_ENV = "VDSOCONF_TARGET"
+
+
+@dataclass
+class CaseRun:
+    name: str
+    path: str
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: Optional[int] = None
+    signal: Optional[str] = None
+    timed_out: bool = False
+    timeout_s: float = 0.0
+    duration_s: float = 0.0
+    exec_error: Optional[str] = None     # could not be started at all
+    env: Dict[str, str] = field(default_factory=dict)   # what the runner added
+
+
+def case_env(target: Optional[str]) -> Dict[str, str]:
+    return {TARGET_ENV: target} if target else {}
+
+
+def run_case(path: str, timeout_s: float, target: Optional[str] = None) -> CaseRun:
+    extra = case_env(target)
+    run = CaseRun(name=os.path.basename(path), path=path, timeout_s=timeout_s, env=extra)
+    env = dict(os.environ, **extra)
+    start = time.monotonic()
+    try:
+        # A session of its own, so that a timeout kills the whole process
+        # group: a shell case's children would otherwise keep the pipes open.
+        proc = subprocess.Popen([path], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env, start_new_session=True)
+    except OSError as e:
+        run.exec_error = f"cannot execute {path}: {e.strerror or e}"
+        return run
+    try:
+        out, err = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        run.timed_out = True
+        # the case is not reaped yet, so its pid cannot name another group
+        _kill_group(proc.pid)
+        out, err = proc.communicate()
+    run.duration_s = time.monotonic() - start
+    run.stdout = out.decode("utf-8", "replace")
+    run.stderr = err.decode("utf-8", "replace")
+    if not run.timed_out:
+        if proc.returncode < 0:
+            run.signal = signal_name(-proc.returncode)
+        else:
+            run.exit_code = proc.returncode
+    return run
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"

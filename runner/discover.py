@@ -1,0 +1,32 @@
+"""Which files in a cases directory are case programs."""
+
+import os
+from pathlib import Path
+from typing import List
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CASES_DIR = REPO / "build" / "cases"
+
+# The build puts objects, dependency files and fake vDSO targets next to
+# the case programs; shared objects are often executable, so the mode bit
+# alone does not tell a case from a fake target.
+_NOT_CASES = {".o", ".a", ".d", ".so", ".c", ".h", ".py", ".pyc", ".txt",
+              ".log", ".json", ".xml", ".map", ".dSYM"}
+
+# `make install` puts the inspection tool beside the cases
+_NOT_CASE_NAMES = {"vdsotool"}
+
+
+def is_case(path: Path) -> bool:
+    name = path.name
+    if name.startswith(".") or name in _NOT_CASE_NAMES:
+        return False
+    if path.suffix in _NOT_CASES or ".so." in name:
+        return False
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def find_cases(cases_dir: Path) -> List[Path]:
+    if not cases_dir.is_dir():
+        return []
+    return sorted(p for p in cases_dir.iterdir() if is_case(p))
