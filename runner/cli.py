@@ -104,6 +104,8 @@ def _pytest_args(args, cases_dir: Path, cases: List[Path]) -> List[str]:
         "-c", os.devnull, "--rootdir", str(cases_dir), "--confcutdir", str(cases_dir),
         "-o", "junit_suite_name=vdsoconf", "-o", "junit_family=xunit2",
         "-v" if args.verbose else "-q",
+        # every skip, xfail and failure listed with its reason at the end
+        "-rfsxX",
         "--vdsoconf-cases-dir", str(cases_dir),
         "--vdsoconf-timeout", repr(args.timeout),
     ]
