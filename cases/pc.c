@@ -20,7 +20,7 @@ static const char *const sampled[] = { "clock_gettime", "gettimeofday", "time", 
 
 static unsigned plan(struct case_ctx *ctx)
 {
-	unsigned n = 4 * ctx->img.ntext + 4 + 1 + ARRAY_SIZE(sampled) + 1;
+	unsigned n = 4 * ctx->img.ntext + 4 + 1 + 1 + 1;	/* ..., maps, sample, mremap */
 
 	for (uint32_t i = 1; i < ctx->img.nsyms; i++) {
 		struct vdso_sym s;
@@ -178,8 +178,10 @@ static void run(struct case_ctx *ctx)
 	check_symbols(ctx);
 	check_outside(ctx);
 	check_maps(ctx);
+	case_sub_begin("pc.sample", ARRAY_SIZE(sampled));
 	for (size_t i = 0; i < ARRAY_SIZE(sampled); i++)
 		check_sample(ctx, sampled[i]);
+	case_sub_end();
 	check_mremap(ctx);
 }
 

@@ -12,6 +12,8 @@
  *
  * Test points are named area.what[.detail]; a point is opened with
  * case_point() and closed with exactly one of case_pass/fail/skip/xfail.
+ * Between case_sub_begin() and case_sub_end() the points are the children
+ * of one nested subtest.
  *
  * Reporting uses only the kselftest.h API, from this header, so a case
  * builds against our lib/kselftest.h and against the kernel's alike.
@@ -40,6 +42,15 @@ struct case_spec {
 static char case__name[256];
 static int case__open;
 
+/* One level of nested subtest (KTAP: indented two spaces, own plan and
+ * numbering).  While it is open the point functions below report into it;
+ * case_sub_end() then reports the parent at the top level. */
+static struct {
+	int active;
+	unsigned n, failed, skipped;
+	char name[256];
+} case__sub;
+
 static inline __attribute__((format(printf, 1, 2))) void case_point(const char *fmt, ...)
 {
 	va_list ap;
@@ -55,8 +66,12 @@ static inline void case__diag(const char *fmt, va_list ap)
 	char buf[2048], *line, *save = NULL;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		ksft_print_msg("%s\n", line);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (case__sub.active)
+			printf("  # %s\n", line);
+		else
+			ksft_print_msg("%s\n", line);
+	}
 }
 
 /* Diagnostics for the point being checked: "# " lines before its result. */
@@ -69,9 +84,36 @@ static inline __attribute__((format(printf, 1, 2))) void case_diag(const char *f
 	va_end(ap);
 }
 
+/* A result inside the open subtest. */
+static inline void case__sub_line(int ok, const char *directive, const char *fmt, va_list ap)
+{
+	case__sub.n++;
+	case__sub.failed += !ok;
+	case__sub.skipped += directive && !strcmp(directive, "SKIP");
+	printf("  %s %u %s", ok ? "ok" : "not ok", case__sub.n, case__name);
+	if (directive) {
+		printf(" # %s ", directive);
+		vprintf(fmt, ap);
+	}
+	putchar('\n');
+	case__open = 0;
+}
+
+static inline void case__sub_result(int ok, const char *directive, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	case__sub_line(ok, directive, fmt, ap);
+	va_end(ap);
+}
+
 static inline void case_pass(void)
 {
-	ksft_test_result_pass("%s\n", case__name);
+	if (case__sub.active)
+		case__sub_result(1, NULL, "");
+	else
+		ksft_test_result_pass("%s\n", case__name);
 	case__open = 0;
 }
 
@@ -83,84 +125,61 @@ static inline __attribute__((format(printf, 1, 2))) void case_fail(const char *f
 	va_start(ap, fmt);
 	case__diag(fmt, ap);
 	va_end(ap);
-	ksft_test_result_fail("%s\n", case__name);
+	if (case__sub.active)
+		case__sub_result(0, NULL, "");
+	else
+		ksft_test_result_fail("%s\n", case__name);
 	case__open = 0;
 }
 
-/* "ok N name # SKIP reason": named, unlike ksft_test_result_skip(). */
+/* "ok N name # SKIP reason": named, unlike ksft_test_result_skip(); the
+ * counters are bumped by hand so that the kernel's header works too. */
+static inline void case__directive(const char *directive, void (*count)(void), const char *fmt, va_list ap)
+{
+	if (case__sub.active) {
+		case__sub_line(1, directive, fmt, ap);
+		return;
+	}
+	count();
+	printf("ok %u %s # %s ", ksft_test_num(), case__name, directive);
+	vprintf(fmt, ap);
+	putchar('\n');
+	case__open = 0;
+}
+
 static inline __attribute__((format(printf, 1, 2))) void case_skip(const char *fmt, ...)
 {
 	va_list ap;
 
-	ksft_inc_xskip_cnt();
-	printf("ok %u %s # SKIP ", ksft_test_num(), case__name);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	case__directive("SKIP", ksft_inc_xskip_cnt, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	case__open = 0;
 }
 
 static inline __attribute__((format(printf, 1, 2))) void case_xfail(const char *fmt, ...)
 {
 	va_list ap;
 
-	ksft_inc_xfail_cnt();
-	printf("ok %u %s # XFAIL ", ksft_test_num(), case__name);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	case__directive("XFAIL", ksft_inc_xfail_cnt, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	case__open = 0;
 }
 
 /* pass when ok, else fail with the message */
-#define case_check(ok, ...)                \
-	do {                               \
-		if (ok)                    \
-			case_pass();       \
-		else                       \
+#define case_check(ok, ...)                     \
+	do {                                    \
+		if (ok)                         \
+			case_pass();            \
+		else                            \
 			case_fail(__VA_ARGS__); \
 	} while (0)
 
-/* --- nested subtests: one level, KTAP indentation ------------------------ */
-static struct {
-	int active;
-	unsigned n, failed, skipped;
-	char name[256];
-} case__sub;
-
-static inline void case_sub_begin(unsigned plan, const char *name)
+static inline void case_sub_begin(const char *name, unsigned plan)
 {
 	snprintf(case__sub.name, sizeof(case__sub.name), "%s", name);
-	case__sub.active = 1;
 	case__sub.n = case__sub.failed = case__sub.skipped = 0;
 	printf("  KTAP version 1\n  1..%u\n", plan);
-}
-
-static inline __attribute__((format(printf, 3, 4))) void case_sub_result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-	char buf[2048], *line, *save = NULL;
-
-	if (fmt && *fmt) {
-		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
-		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			printf("  # %s\n", line);
-	}
-	case__sub.n++;
-	if (!ok)
-		case__sub.failed++;
-	printf("  %s %u %s\n", ok ? "ok" : "not ok", case__sub.n, name);
-}
-
-static inline void case_sub_skip(const char *name, const char *reason)
-{
-	case__sub.n++;
-	case__sub.skipped++;
-	printf("  ok %u %s # SKIP %s\n", case__sub.n, name, reason);
+	case__sub.active = 1;
 }
 
 /* The parent's own result: failed if any child failed. */
