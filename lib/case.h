@@ -202,9 +202,10 @@ static inline int case_main(const struct case_spec *spec, int argc, char **argv)
 	char why[512];
 	int rc;
 
-	(void)argc;
 	ksft_print_header();
 	rc = case_target_open(&ctx, argv[0], why, sizeof(why));
+	ctx.argc = argc;
+	ctx.argv = argv;
 	if (rc == CASE_TARGET_NONE) {
 		if (spec->needs & CASE_NEED_VDSO)
 			ksft_exit_skip("%s\n", why);

@@ -27,6 +27,8 @@ struct case_ctx {
 	uint32_t kernel;		/* running kernel, from uname */
 	char release[65];
 	const char *argv0;
+	int argc;		/* the case's own options (--duration S, ...) */
+	char **argv;
 };
 
 enum { CASE_TARGET_OK, CASE_TARGET_NONE, CASE_TARGET_ERROR };
