@@ -19,6 +19,19 @@ TOOL_SRCS := $(wildcard lib/vdsotool/*.c)
 CASE_SRCS := $(wildcard cases/*.c)
 CASES     := $(CASE_SRCS:cases/%.c=$(B)/cases/%)
 
+# The same cases as 32-bit i386 programs (linux-gate.so.1, clock_gettime64,
+# __kernel_vsyscall), where the compiler can link -m32 (Debian's
+# libc6-dev-i386 and lib32gcc-12-dev; gcc-multilib itself is not needed).
+# Debian keeps the bi-arch <asm/*.h> only under the 64-bit multiarch
+# directory (gcc-multilib would add a link to it): search it last.
+M32_FLAGS := -m32 -idirafter /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
+HAVE_M32  := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo y)
+CASES_M32 := $(if $(HAVE_M32),$(CASE_SRCS:cases/%.c=$(B)/cases/%-i386))
+# and as x32 programs (libc6-dev-x32); a kernel without CONFIG_X86_X32_ABI
+# refuses to execute them, which the runner reports as a skip with that reason
+HAVE_MX32 := $(shell echo 'int main(void){return 0;}' | $(CC) -mx32 -x c - -o /dev/null 2>/dev/null && echo y)
+CASES_X32 := $(if $(HAVE_MX32),$(CASE_SRCS:cases/%.c=$(B)/cases/%-x32))
+
 LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 CASELIB_OBJS  := $(CASELIB_SRCS:%.c=$(B)/obj/%.o)
 TOOL_OBJS     := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
@@ -27,7 +40,7 @@ ASAN_TOOL_OBJS:= $(TOOL_SRCS:%.c=$(B)/asan/obj/%.o)
 
 .PHONY: all asan run test bench fuzz fixtures fakes install install-lib run_tests clean deps deps-test
 
-all: $(B)/libvdso.a $(B)/vdsotool $(CASES)
+all: $(B)/libvdso.a $(B)/vdsotool $(CASES) $(CASES_M32) $(CASES_X32)
 
 # -fPIC: fake targets link the library into shared objects
 $(B)/obj/%.o: %.c
@@ -51,7 +64,40 @@ $(B)/libcase.a: $(CASELIB_OBJS)
 CASE_INC := $(if $(KSFT_DIR),-I$(KSFT_DIR)) -Ilib
 $(B)/cases/%: cases/%.c $(B)/libcase.a $(B)/libvdso.a $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CASE_INC) -o $@ $< $(B)/libcase.a $(B)/libvdso.a -ldl
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CASE_INC) -o $@ $< $(B)/libcase.a $(B)/libvdso.a -ldl -lpthread
+
+$(B)/m32/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(M32_FLAGS) -c $< -o $@
+
+$(B)/m32/libvdso.a: $(LIB_SRCS:%.c=$(B)/m32/obj/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/m32/libcase.a: $(CASELIB_SRCS:%.c=$(B)/m32/obj/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/cases/%-i386: cases/%.c $(B)/m32/libcase.a $(B)/m32/libvdso.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(M32_FLAGS) $(CASE_INC) -o $@ $< $(B)/m32/libcase.a $(B)/m32/libvdso.a -ldl -lpthread
+
+X32_FLAGS := -mx32 -idirafter /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
+$(B)/x32/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(X32_FLAGS) -c $< -o $@
+
+$(B)/x32/libvdso.a: $(LIB_SRCS:%.c=$(B)/x32/obj/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/x32/libcase.a: $(CASELIB_SRCS:%.c=$(B)/x32/obj/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/cases/%-x32: cases/%.c $(B)/x32/libcase.a $(B)/x32/libvdso.a $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(X32_FLAGS) $(CASE_INC) -o $@ $< $(B)/x32/libcase.a $(B)/x32/libvdso.a -ldl -lpthread
 
 $(B)/asan/libvdso.a: $(ASAN_LIB_OBJS)
 	@rm -f $@
@@ -100,11 +146,15 @@ deps-test:
 	@./install-deps test
 
 # summary on the terminal; KTAP log, JUnit XML and JSON under $(B)/results
-run: deps all
+# deps first, then a fresh make: what can be built (-m32, -mx32) is decided
+# when the Makefile is read, which must be after the install
+run: deps
+	$(MAKE) all
 	$(PYTHON) runner/vdsoconf run --cases-dir $(B)/cases --junit $(B)/results/junit.xml \
 		--json $(B)/results/report.json --ktap $(B)/results/ktap.log
 
-test: deps-test all asan fakes
+test: deps-test
+	$(MAKE) all asan fakes
 	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
 
 # --- benchmark -------------------------------------------------------------

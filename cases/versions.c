@@ -15,9 +15,10 @@ static void *glibc_handle(const struct case_ctx *ctx, const char **why)
 
 	if (ctx->fake)
 		return ctx->handle;
-	h = dlopen("linux-vdso.so.1", RTLD_NOW | RTLD_NOLOAD);
+	/* glibc names the vDSO's link map by its soname */
+	h = dlopen(ctx->arch->soname, RTLD_NOW | RTLD_NOLOAD);
 	if (!h)
-		*why = "glibc has no linux-vdso.so.1 link map (static binary or old libc)";
+		*why = "glibc has no link map for the vDSO's soname (static binary or old libc)";
 	return h;
 }
 

@@ -81,12 +81,13 @@ int sample_needs_clocksource(const char *role)
 	return !strcmp(role, "clock_gettime") || !strcmp(role, "gettimeofday");
 }
 
-static long ts_ns(const struct timespec *t)
+/* int64_t: a long is 32 bits on i386, where these cases run too */
+static int64_t ts_ns(const struct timespec *t)
 {
-	return t->tv_sec * 1000000000L + t->tv_nsec;
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
 }
 
-static long cpu_ns(void)
+static int64_t cpu_ns(void)
 {
 	struct timespec t;
 
@@ -95,14 +96,14 @@ static long cpu_ns(void)
 }
 
 struct loop_state {
-	long prev;
+	int64_t prev;
 	struct timespec res0;
 	long ncpu;
 	unsigned bad;
 	char why[256];
 };
 
-static int budget_spent(unsigned long i, long start)
+static int budget_spent(unsigned long i, int64_t start)
 {
 	/* rare enough that the clock syscall itself is not what gets sampled */
 	return (i & 65535) == 0 && cpu_ns() - start > CPU_BUDGET_NS;
@@ -116,7 +117,7 @@ static int budget_spent(unsigned long i, long start)
 
 /* One tight loop per role, so that the loop's own work stays small next
  * to the call it samples; each result is checked against the last. */
-static void call_loop(const char *role, void *fn, struct loop_state *st, long start)
+static void call_loop(const char *role, void *fn, struct loop_state *st, int64_t start)
 {
 	unsigned long i = 0;
 
@@ -128,8 +129,8 @@ static void call_loop(const char *role, void *fn, struct loop_state *st, long st
 			int rc = f(CLOCK_MONOTONIC, &t);
 
 			if (rc || t.tv_nsec < 0 || t.tv_nsec >= 1000000000L || ts_ns(&t) < st->prev)
-				BAD(st, "clock_gettime(CLOCK_MONOTONIC) = %d, %lld.%09ld after %ld ns", rc,
-				    (long long)t.tv_sec, (long)t.tv_nsec, st->prev);
+				BAD(st, "clock_gettime(CLOCK_MONOTONIC) = %d, %lld.%09ld after %lld ns", rc,
+				    (long long)t.tv_sec, (long)t.tv_nsec, (long long)st->prev);
 			st->prev = ts_ns(&t);
 		} while (!budget_spent(++i, start));
 	} else if (!strcmp(role, "gettimeofday")) {
@@ -138,21 +139,21 @@ static void call_loop(const char *role, void *fn, struct loop_state *st, long st
 		do {
 			struct timeval tv;
 			int rc = f(&tv, NULL);
-			long us = (long)tv.tv_sec * 1000000L + tv.tv_usec;
+			int64_t us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 
 			if (rc || tv.tv_usec < 0 || tv.tv_usec >= 1000000 || us < st->prev)
-				BAD(st, "gettimeofday = %d, %lld.%06ld after %ld us", rc, (long long)tv.tv_sec,
-				    (long)tv.tv_usec, st->prev);
+				BAD(st, "gettimeofday = %d, %lld.%06ld after %lld us", rc, (long long)tv.tv_sec,
+				    (long)tv.tv_usec, (long long)st->prev);
 			st->prev = us;
 		} while (!budget_spent(++i, start));
 	} else if (!strcmp(role, "time")) {
 		time_t (*f)(time_t *) = (time_t(*)(time_t *))fn;
 
 		do {
-			long t = (long)f(NULL);
+			int64_t t = (int64_t)f(NULL);
 
 			if (t < st->prev)
-				BAD(st, "time() = %ld after %ld", t, st->prev);
+				BAD(st, "time() = %lld after %lld", (long long)t, (long long)st->prev);
 			st->prev = t;
 		} while (!budget_spent(++i, start));
 	} else if (!strcmp(role, "getcpu")) {
@@ -226,7 +227,7 @@ int sample_run(const struct case_ctx *ctx, const char *role, struct sample_resul
 	uintptr_t ms, me;
 	char perms[8], name[4096];
 	struct xmaps xm;
-	long start;
+	int64_t start;
 
 	memset(r, 0, sizeof(*r));
 	if (!HAVE_CONTEXT_PC) {
@@ -253,8 +254,8 @@ int sample_run(const struct case_ctx *ctx, const char *role, struct sample_resul
 	sigaction(SIGPROF, &old, NULL);
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &after);
 	if (!strcmp(role, "clock_gettime") && (st.prev < ts_ns(&before) || st.prev > ts_ns(&after)))
-		BAD(&st, "last clock_gettime %ld ns outside the syscall bracket [%ld, %ld]", st.prev,
-		    ts_ns(&before), ts_ns(&after));
+		BAD(&st, "last clock_gettime %lld ns outside the syscall bracket [%lld, %lld]",
+		    (long long)st.prev, (long long)ts_ns(&before), (long long)ts_ns(&after));
 	r->bad_values = st.bad;
 	snprintf(r->bad_value_why, sizeof(r->bad_value_why), "%s", st.why);
 	read_xmaps(&xm);
@@ -351,6 +352,18 @@ static int child_check(const struct case_ctx *ctx, char *out, size_t len)
 		}
 	}
 	delta = (uintptr_t)dst - lo;
+#if defined(__i386__)
+	{
+		/* i386 libc enters the kernel through __kernel_vsyscall, whose
+		 * address it keeps in the TCB (%gs:0x10): follow the move, as
+		 * CRIU must, or the next system call jumps into the old place */
+		uintptr_t sysinfo;
+
+		__asm__ volatile("movl %%gs:0x10, %0" : "=r"(sysinfo));
+		if (sysinfo >= lo && sysinfo < hi)
+			__asm__ volatile("movl %0, %%gs:0x10" : : "r"(sysinfo + delta) : "memory");
+	}
+#endif
 	if (vdso_open_mapped(&img, (const void *)(base + delta), ctx->img.size) != VDSO_OK) {
 		snprintf(out, len, "reopening the moved vDSO: %s", img.err);
 		return -1;
@@ -382,8 +395,8 @@ static int child_check(const struct case_ctx *ctx, char *out, size_t len)
 		}
 		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &b);
 		if (ts_ns(&v) < ts_ns(&a) || ts_ns(&v) > ts_ns(&b)) {
-			snprintf(out, len, "moved clock_gettime %ld ns outside the syscall bracket [%ld, %ld]", ts_ns(&v),
-				 ts_ns(&a), ts_ns(&b));
+			snprintf(out, len, "moved clock_gettime %lld ns outside the syscall bracket [%lld, %lld]",
+				 (long long)ts_ns(&v), (long long)ts_ns(&a), (long long)ts_ns(&b));
 			return -1;
 		}
 	}

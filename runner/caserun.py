@@ -1,5 +1,6 @@
 """Run one case program and capture what it did, whatever that was."""
 
+import errno
 import os
 import signal
 import subprocess
@@ -22,6 +23,7 @@ class CaseRun:
     timeout_s: float = 0.0
     duration_s: float = 0.0
     exec_error: Optional[str] = None     # could not be started at all
+    exec_skip: Optional[str] = None      # the kernel cannot run its ABI
     env: Dict[str, str] = field(default_factory=dict)   # what the runner added
 
 
@@ -40,7 +42,13 @@ def run_case(path: str, timeout_s: float, target: Optional[str] = None) -> CaseR
         proc = subprocess.Popen([path], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=env, start_new_session=True)
     except OSError as e:
-        run.exec_error = f"cannot execute {path}: {e.strerror or e}"
+        if e.errno == errno.ENOEXEC:
+            # a binary of an ABI this kernel was built without (x32 needs
+            # CONFIG_X86_X32_ABI): nothing to check, and nothing wrong
+            run.exec_skip = (f"the kernel cannot execute {os.path.basename(path)} "
+                             "(exec format error): its ABI is not configured in this kernel")
+        else:
+            run.exec_error = f"cannot execute {path}: {e.strerror or e}"
         return run
     try:
         out, err = proc.communicate(timeout=timeout_s)

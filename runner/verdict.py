@@ -28,6 +28,8 @@ def judge(run: CaseRun, doc: ktap.Node) -> Verdict:
     points = list(doc.walk())
     failed = any(p.status in ("fail", "xpass") for p in points)
     v = Verdict(status="pass")
+    if run.exec_skip:
+        return Verdict(status="skip", skip_reason=run.exec_skip)
     ended = run.exec_error is None and not run.timed_out and run.signal is None
     if run.exec_error:
         v.failures.append(run.exec_error)

@@ -1,0 +1,20 @@
+"""A case binary of an ABI the kernel cannot run (x32 on a kernel without
+CONFIG_X86_X32_ABI) is a skip with that reason, not a failure; any other
+failure to start is still a failure."""
+
+import json
+
+import runner_helpers as h
+
+
+def test_exec_format_error_is_a_skip(tmp_path):
+    cases = h.stub_dir(tmp_path, "pass")
+    foreign = cases / "foreign-x32"
+    foreign.write_bytes(b"\x00not a program this kernel knows\n")  # execve: ENOEXEC
+    foreign.chmod(0o755)
+    r = h.run_in(tmp_path, cases)
+    assert r.returncode == 0, h.describe(r)
+    rep = json.loads((tmp_path / "report.json").read_text())
+    case = next(c for c in rep["cases"] if c["name"] == "foreign-x32")
+    assert [t["status"] for t in case["tests"]] == ["skip"]
+    assert "exec format error" in case["tests"][0]["reason"]
