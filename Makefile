@@ -163,8 +163,13 @@ $(B)/bench/bench_lookup: $(BENCH_SRCS) $(B)/libvdso.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $(BENCH_SRCS) $(B)/libvdso.a -ldl
 
-bench: $(B)/bench/bench_lookup fixtures
+$(B)/bench/bench_calls: lib/bench/bench_calls.c $(B)/libcase.a $(B)/libvdso.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libcase.a $(B)/libvdso.a -ldl -lpthread
+
+bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
+	$(B)/bench/bench_calls
 
 # --- install, kselftest style ---------------------------------------------
 # INSTALL_PATH/run_vdsoconf.sh runs INSTALL_PATH/vdsoconf/<case> as the
