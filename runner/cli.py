@@ -66,10 +66,17 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--repeat", type=_count, default=1, metavar="N",
                      help="run the whole suite N times and report results that changed")
     run.add_argument("-v", "--verbose", action="store_true", help="one line per test point")
+    # parsed by runner/faults.py; listed here for --help
+    sub.add_parser("faults", help="run every case against every fake vDSO; print the detection table",
+                   add_help=False)
     return top
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["faults"]:
+        from runner import faults
+        return faults.main(argv[1:])
     p = parser()
     args = p.parse_args(argv)
     if args.target and not os.path.isfile(args.target):

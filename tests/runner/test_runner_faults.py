@@ -1,0 +1,57 @@
+"""`vdsoconf faults` on stub cases and a hand-made manifest: a caught bug,
+a missed one and a false alarm each show in the table and the exit code."""
+
+import json
+
+import runner_helpers as h
+
+CASE = """#!/bin/sh
+# a stub case: fails stub.b when the target's name contains "bad", and
+# stub.c when it contains "alarm"
+t="${VDSOCONF_TARGET:-live}"
+echo "KTAP version 1"; echo "1..3"; echo "ok 1 stub.a"
+case "$t" in *bad*) echo "not ok 2 stub.b";; *) echo "ok 2 stub.b";; esac
+case "$t" in *alarm*) echo "not ok 3 stub.c";; *) echo "ok 3 stub.c";; esac
+"""
+
+
+def setup(tmp_path, faithful_name):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "stub").write_text(CASE)
+    (cases / "stub").chmod(0o755)
+    fakes = tmp_path / "fakes"
+    fakes.mkdir()
+    entries = [("faithful", faithful_name, []), ("caught", "bad.so", ["stub.b"]),
+               ("missed", "fine.so", ["stub.a"])]
+    man = []
+    for name, path, expect in entries:
+        (fakes / path).write_text("")
+        man.append({"name": name, "path": str(fakes / path), "description": name,
+                    "expect": expect})
+    (fakes / "manifest.json").write_text(json.dumps(man))
+    return cases, fakes
+
+
+def test_table_and_verdict(tmp_path):
+    cases, fakes = setup(tmp_path, "quiet.so")
+    out = tmp_path / "m.json"
+    r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "--json", out)
+    assert r.returncode == 1, h.describe(r)
+    rows = {f["name"]: f for f in json.loads(out.read_text())["fakes"]}
+    assert rows["caught"]["cells"] == {"stub": "caught"}
+    assert rows["missed"]["missed"] == ["stub.a: pass"]
+    assert rows["faithful"]["cells"] == {"stub": "clean"}
+    assert "MISSED missed: stub.a: pass" in r.stdout
+
+
+def test_false_alarm_on_faithful(tmp_path):
+    cases, fakes = setup(tmp_path, "alarm.so")
+    r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "caught")
+    assert r.returncode == 1, h.describe(r)
+    assert "FALSE ALARM faithful: stub.c" in r.stdout
+
+
+def test_missing_manifest_is_usage(tmp_path):
+    r = h.vdsoconf("faults", "--fakes-dir", tmp_path)
+    assert r.returncode == 2 and "make fakes" in r.stderr
