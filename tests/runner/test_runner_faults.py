@@ -15,7 +15,7 @@ case "$t" in *alarm*) echo "not ok 3 stub.c";; *) echo "ok 3 stub.c";; esac
 """
 
 
-def setup(tmp_path, faithful_name):
+def make_tree(tmp_path, faithful_name):
     cases = tmp_path / "cases"
     cases.mkdir()
     (cases / "stub").write_text(CASE)
@@ -34,7 +34,7 @@ def setup(tmp_path, faithful_name):
 
 
 def test_table_and_verdict(tmp_path):
-    cases, fakes = setup(tmp_path, "quiet.so")
+    cases, fakes = make_tree(tmp_path, "quiet.so")
     out = tmp_path / "m.json"
     r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "--json", out)
     assert r.returncode == 1, h.describe(r)
@@ -46,7 +46,7 @@ def test_table_and_verdict(tmp_path):
 
 
 def test_false_alarm_on_faithful(tmp_path):
-    cases, fakes = setup(tmp_path, "alarm.so")
+    cases, fakes = make_tree(tmp_path, "alarm.so")
     r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "caught")
     assert r.returncode == 1, h.describe(r)
     assert "FALSE ALARM faithful: stub.c" in r.stdout
