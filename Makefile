@@ -66,38 +66,29 @@ $(B)/cases/%: cases/%.c $(B)/libcase.a $(B)/libvdso.a $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CASE_INC) -o $@ $< $(B)/libcase.a $(B)/libvdso.a -ldl -lpthread
 
-$(B)/m32/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(M32_FLAGS) -c $< -o $@
+# abi_cases(DIR, SUFFIX, FLAGS): libvdso, libcase and every case built
+# with other compiler flags into $(B)/DIR, cases named NAME-SUFFIX
+define abi_cases
+$(B)/$(1)/obj/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) $(3) -c $$< -o $$@
 
-$(B)/m32/libvdso.a: $(LIB_SRCS:%.c=$(B)/m32/obj/%.o)
-	@rm -f $@
-	$(AR) rcs $@ $^
+$(B)/$(1)/libvdso.a: $$(LIB_SRCS:%.c=$(B)/$(1)/obj/%.o)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
 
-$(B)/m32/libcase.a: $(CASELIB_SRCS:%.c=$(B)/m32/obj/%.o)
-	@rm -f $@
-	$(AR) rcs $@ $^
+$(B)/$(1)/libcase.a: $$(CASELIB_SRCS:%.c=$(B)/$(1)/obj/%.o)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
 
-$(B)/cases/%-i386: cases/%.c $(B)/m32/libcase.a $(B)/m32/libvdso.a $(wildcard lib/*.h)
-	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(M32_FLAGS) $(CASE_INC) -o $@ $< $(B)/m32/libcase.a $(B)/m32/libvdso.a -ldl -lpthread
+$(B)/cases/%-$(2): cases/%.c $(B)/$(1)/libcase.a $(B)/$(1)/libvdso.a $$(wildcard lib/*.h)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CSTD) $$(WARN) $$(CFLAGS) $(3) $$(CASE_INC) -o $$@ $$< $(B)/$(1)/libcase.a $(B)/$(1)/libvdso.a -ldl -lpthread
+endef
 
 X32_FLAGS := -mx32 -idirafter /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
-$(B)/x32/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(X32_FLAGS) -c $< -o $@
-
-$(B)/x32/libvdso.a: $(LIB_SRCS:%.c=$(B)/x32/obj/%.o)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
-$(B)/x32/libcase.a: $(CASELIB_SRCS:%.c=$(B)/x32/obj/%.o)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
-$(B)/cases/%-x32: cases/%.c $(B)/x32/libcase.a $(B)/x32/libvdso.a $(wildcard lib/*.h)
-	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(X32_FLAGS) $(CASE_INC) -o $@ $< $(B)/x32/libcase.a $(B)/x32/libvdso.a -ldl -lpthread
+$(eval $(call abi_cases,m32,i386,$(M32_FLAGS)))
+$(eval $(call abi_cases,x32,x32,$(X32_FLAGS)))
 
 $(B)/asan/libvdso.a: $(ASAN_LIB_OBJS)
 	@rm -f $@
