@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* getcpu: the vDSO's getcpu names the CPU the caller runs on and that
+ * CPU's NUMA node.  The process pins itself to each CPU of its affinity
+ * mask in turn; there the vDSO must report that CPU (getcpu.cpu.<n>) and
+ * the node the getcpu system call reports (getcpu.node.<n>).  NULL for
+ * either or both pointers is accepted (getcpu.null.*): 0 is returned and
+ * the other pointer still filled.  The original affinity mask is restored.
+ *
+ * Field failures this catches: a hypervisor clobbering IA32_TSC_AUX, which
+ * RDPID/RDTSCP read, so that sched_getcpu() returned CPU numbers the
+ * machine does not have (microsoft/openvmm#39); a per-CPU segment limit or
+ * TSC_AUX never set up (every CPU reads as 0); node and CPU bits mixed up.
+ *
+ * No tolerance: after pinning, the CPU is not a matter of timing.  The pin
+ * is verified with the getcpu system call before the vDSO is judged; if
+ * the kernel did not put us where asked (a CPU going offline, a cpuset
+ * changing under us), the point skips, saying so. */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+
+#include "case.h"
+#include "case_clock.h"
+
+#define MAX_CPUS 1024
+#define UNSET 0xdeadbeefu	/* a value no CPU or node number has */
+
+static int ncpus;
+static int cpus[MAX_CPUS];
+
+static unsigned plan(struct case_ctx *ctx)
+{
+	(void)ctx;
+	ncpus = case_cpus(cpus, MAX_CPUS);
+	return 2 * (unsigned)ncpus + 3;
+}
+
+/* Pin to cpu and ask the kernel where we are: 0, or a reason in why. */
+static int pin_verified(int cpu, unsigned *node, char *why, size_t len)
+{
+	unsigned c = UNSET;
+	int rc = case_pin(cpu);
+
+	if (rc) {
+		snprintf(why, len, "cannot pin to CPU %d: %s", cpu, strerror(-rc));
+		return -1;
+	}
+	rc = sys_getcpu(&c, node);
+	if (rc) {
+		snprintf(why, len, "the getcpu system call failed on CPU %d: %s", cpu, strerror(-rc));
+		return -1;
+	}
+	if (c != (unsigned)cpu) {
+		snprintf(why, len, "pinned to CPU %d, but the getcpu system call says CPU %u", cpu, c);
+		return -1;
+	}
+	return 0;
+}
+
+static void check_cpu(vdso_getcpu_t gc, int cpu)
+{
+	unsigned sys_node = UNSET, c = UNSET, node = UNSET;
+	char why[256];
+	int rc;
+
+	if (pin_verified(cpu, &sys_node, why, sizeof(why))) {
+		case_point("getcpu.cpu.%d", cpu);
+		case_skip("%s", why);
+		case_point("getcpu.node.%d", cpu);
+		case_skip("%s", why);
+		return;
+	}
+	rc = gc(&c, &node, NULL);
+	case_point("getcpu.cpu.%d", cpu);
+	if (rc)
+		case_fail("expected getcpu(&cpu, &node, NULL) to return 0 on CPU %d, seen %d", cpu, rc);
+	else
+		case_check(c == (unsigned)cpu, "pinned to CPU %d (the system call agrees), the vDSO says CPU %u%s",
+			   cpu, c, c == UNSET ? " (not written)" : "");
+	case_point("getcpu.node.%d", cpu);
+	if (rc)
+		case_fail("expected getcpu(&cpu, &node, NULL) to return 0 on CPU %d, seen %d", cpu, rc);
+	else
+		case_check(node == sys_node, "on CPU %d the system call says node %u, the vDSO node %u%s", cpu,
+			   sys_node, node, node == UNSET ? " (not written)" : "");
+}
+
+static void check_null(vdso_getcpu_t gc)
+{
+	unsigned sys_node = UNSET, c = UNSET, node = UNSET;
+	char why[256];
+	int cpu = cpus[0], rc;
+
+	if (pin_verified(cpu, &sys_node, why, sizeof(why))) {
+		case_point("getcpu.null.cpu");
+		case_skip("%s", why);
+		case_point("getcpu.null.node");
+		case_skip("%s", why);
+		case_point("getcpu.null.both");
+		case_skip("%s", why);
+		return;
+	}
+	case_diag("pinned to CPU %d, node %u (getcpu system call)", cpu, sys_node);
+
+	case_point("getcpu.null.cpu");
+	rc = gc(NULL, &node, NULL);
+	if (rc)
+		case_fail("expected getcpu(NULL, &node, NULL) to return 0, seen %d", rc);
+	else
+		case_check(node == sys_node, "getcpu(NULL, &node, NULL): expected node %u, seen %u%s", sys_node, node,
+			   node == UNSET ? " (not written)" : "");
+
+	case_point("getcpu.null.node");
+	rc = gc(&c, NULL, NULL);
+	if (rc)
+		case_fail("expected getcpu(&cpu, NULL, NULL) to return 0, seen %d", rc);
+	else
+		case_check(c == (unsigned)cpu, "getcpu(&cpu, NULL, NULL): expected CPU %d, seen %u%s", cpu, c,
+			   c == UNSET ? " (not written)" : "");
+
+	case_point("getcpu.null.both");
+	rc = gc(NULL, NULL, NULL);
+	case_check(rc == 0, "expected getcpu(NULL, NULL, NULL) to return 0, seen %d", rc);
+}
+
+static void run(struct case_ctx *ctx)
+{
+	vdso_getcpu_t gc = (vdso_getcpu_t)case_fn(ctx, "getcpu");
+	cpu_set_t saved;
+	int have_saved = sched_getaffinity(0, sizeof(saved), &saved) == 0;
+
+	case_diag("%d CPUs in the affinity mask", ncpus);
+	for (int i = 0; i < ncpus; i++)
+		check_cpu(gc, cpus[i]);
+	check_null(gc);
+	/* leave the process as found */
+	if (!have_saved || sched_setaffinity(0, sizeof(saved), &saved))
+		case_diag("could not restore the original affinity mask: %s", strerror(errno));
+}
+
+static const struct case_spec spec = {
+	.name = "getcpu",
+	.needs = CASE_NEED_VDSO,
+	.roles = (const char *const[]){ "getcpu", NULL },
+	.plan = plan,
+	.run = run,
+};
+CASE_MAIN(spec)
