@@ -65,6 +65,8 @@ def parser() -> argparse.ArgumentParser:
                               "'' for none)")
     run.add_argument("--repeat", type=_count, default=1, metavar="N",
                      help="run the whole suite N times and report results that changed")
+    run.add_argument("-j", "--jobs", type=_count, default=os.cpu_count() or 1, metavar="N",
+                     help="run up to N cases at once (default: the number of CPUs)")
     run.add_argument("-v", "--verbose", action="store_true", help="one line per test point")
     # parsed by runner/faults.py; listed here for --help
     sub.add_parser("faults", help="run every case against every fake vDSO; print the detection table",
@@ -115,6 +117,7 @@ def _pytest_args(args, cases_dir: Path, cases: List[Path]) -> List[str]:
         "-rfsxX",
         "--vdsoconf-cases-dir", str(cases_dir),
         "--vdsoconf-timeout", repr(args.timeout),
+        "--vdsoconf-jobs", str(args.jobs),
     ]
     if args.target:
         out += ["--vdsoconf-target", os.path.abspath(args.target)]

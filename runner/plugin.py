@@ -6,6 +6,7 @@ A case runs once, while it is collected; its items then replay what it
 printed, so -k, -v, --junitxml and the rest of pytest apply unchanged.
 """
 
+import concurrent.futures
 import os
 import time
 from pathlib import Path
@@ -33,6 +34,8 @@ def pytest_addoption(parser):
                 help="seconds before a case is killed (default: %(default)s)")
     g.addoption("--vdsoconf-json", default=None, help="write the JSON report here")
     g.addoption("--vdsoconf-ktap", default=None, help="write the combined KTAP log here")
+    g.addoption("--vdsoconf-jobs", type=int, default=1,
+                help="run up to N cases at once (default: %(default)s)")
 
 
 def pytest_configure(config):
@@ -82,13 +85,39 @@ class CaseFailure(Exception):
     """A replayed failure: its message is the whole report, no traceback."""
 
 
+RUNS = pytest.StashKey[dict]()
+
+
+def _started_runs(config, path: Path) -> dict:
+    """With --vdsoconf-jobs N > 1, every case of the directory is started
+    at the first collection, N at a time; collecting then waits for each.
+    The checks are built to hold under load, so neighbours do not matter."""
+    runs = config.stash.get(RUNS, None)
+    if runs is None:
+        runs = {}
+        jobs = config.getoption("--vdsoconf-jobs")
+        if jobs > 1:
+            state = config.stash[STATE]
+            cases_dir = Path(config.getoption("--vdsoconf-cases-dir")).resolve()
+            paths = [p for p in sorted(cases_dir.iterdir()) if is_case(p)] if cases_dir.is_dir() else []
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+            timeout = config.getoption("--vdsoconf-timeout")
+            for p in paths:
+                runs[str(p)] = pool.submit(run_case, str(p), timeout, state.target)
+            pool.shutdown(wait=False)
+        config.stash[RUNS] = runs
+    return runs
+
+
 class CaseFile(pytest.File):
     def collect(self):
         config = self.config
         state = config.stash[STATE]
+        started = _started_runs(config, self.path).get(str(self.path))
         # an inherited VDSOCONF_TARGET is passed on explicitly too, so that
         # the reproduce line shows it
-        run = run_case(str(self.path), config.getoption("--vdsoconf-timeout"), state.target)
+        run = started.result() if started else run_case(
+            str(self.path), config.getoption("--vdsoconf-timeout"), state.target)
         doc = ktap.parse(run.stdout)
         result = CaseResult(run, doc, judge(run, doc))
         key = str(self.path)
