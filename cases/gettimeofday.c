@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gettimeofday: the target's gettimeofday and time against the raw system
+ * calls (never libc's, which use the vDSO themselves).
+ *
+ *   gettimeofday.bracket   syscall gettimeofday <= vDSO <= syscall, in
+ *                          microseconds, round after round, on every CPU;
+ *                          every vDSO tv also has 0 <= tv_usec < 1000000.
+ *                          Exact: both read the same timekeeper data.
+ *   gettimeofday.realtime  bracketed by CLOCK_REALTIME syscall readings
+ *                          truncated to microseconds (gettimeofday is
+ *                          CLOCK_REALTIME with tv_nsec / 1000, truncated,
+ *                          in the kernel and in the vDSO; truncation keeps
+ *                          the order, so the bracket stays exact).
+ *   gettimeofday.timezone  struct timezone as the syscall fills it, in every
+ *                          call above and in one made for it.
+ *   gettimeofday.null_tv   gettimeofday(NULL, &tz) fills tz and returns 0,
+ *                          gettimeofday(NULL, NULL) returns 0, as the
+ *                          syscall does (in a child: a crash fails the point,
+ *                          not the case).
+ *   gettimeofday.null_tz   gettimeofday(&tv, NULL) returns 0 and a bracketed
+ *                          tv (in a child).
+ *   time.tloc              time(&t) returns what it stores in t.
+ *   time.bracket           syscall time() <= vDSO time() <= syscall time().
+ *   time.coarse            the seconds of CLOCK_REALTIME_COARSE (syscall)
+ *                          bracket it: no tolerance, since time() is the
+ *                          timekeeper's xtime_sec, the very seconds of the
+ *                          coarse clock, published in the same update.
+ *   time.null              time(NULL) returns a bracketed value (in a child).
+ *
+ * A check that fails while the kernel reports that CLOCK_REALTIME was set
+ * (timerfd cancel-on-set) runs once more: a step breaks the ordering.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "case_clock.h"
+#include "case_timecheck.h"
+
+/* Wall-time budgets (s) at the default duration; --duration S scales
+ * them by S / NOMINAL_S. */
+#define GTOD_BRACKET_S 0.080
+#define GTOD_REALTIME_S 0.080
+#define TIME_TLOC_S 0.015
+#define TIME_BRACKET_S 0.060
+#define TIME_COARSE_S 0.060
+#define NOMINAL_S 0.3
+#define MIN_ROUNDS 500
+#define MAX_CPUS 16
+
+#define US ((int64_t)1000000)
+/* Values the kernel never holds: settimeofday() refuses a tz_minuteswest
+ * outside +-15 h, so a timezone left as this was not written. */
+#define TZ_CANARY_MIN (INT_MIN + 7)
+#define TZ_CANARY_DST (INT_MIN + 11)
+#define TIME_CANARY ((time_t)-12345)
+
+static vdso_gettimeofday_t vgtod;
+static vdso_time_t vtime;
+static int cpus[MAX_CPUS], ncpus;
+static cpu_set_t orig_mask;
+static int have_orig;
+static double scale = 1.0;
+static struct timezone sys_tz;	/* what the syscall says */
+/* timezones written by the vDSO during the bracket and realtime checks */
+static struct {
+	unsigned long long n, bad;
+	struct timezone first;
+} tzs;
+
+struct outcome {
+	int fail;
+	char diag[1024];
+	char why[1024];
+};
+
+static int64_t mono_ns(void)
+{
+	struct timespec t;
+
+	sys_clock_gettime(CLOCK_MONOTONIC, &t);
+	return ts_ns(&t);
+}
+
+static void pin(int k)
+{
+	if (ncpus > 1)
+		case_pin(cpus[k % ncpus]);
+}
+
+static void unpin(void)
+{
+	if (have_orig)
+		sched_setaffinity(0, sizeof(orig_mask), &orig_mask);
+}
+
+static char *fmt_tv(char *buf, size_t len, const struct timeval *tv)
+{
+	snprintf(buf, len, "%" PRId64 ".%06" PRId64, (int64_t)tv->tv_sec, (int64_t)tv->tv_usec);
+	return buf;
+}
+
+static void note_tz(const struct timezone *tz)
+{
+	tzs.n++;
+	if ((tz->tz_minuteswest != sys_tz.tz_minuteswest || tz->tz_dsttime != sys_tz.tz_dsttime) && !tzs.bad++)
+		tzs.first = *tz;
+}
+
+static int tv_ok(const struct timeval *tv)
+{
+	return tv->tv_sec >= 0 && tv->tv_usec >= 0 && tv->tv_usec < US;
+}
+
+/* --- gettimeofday.bracket / gettimeofday.realtime ------------------------------- */
+
+/* realtime: 0 brackets with the gettimeofday syscall (us), 1 with
+ * CLOCK_REALTIME syscall readings truncated to us */
+static void gtod_bracket(int realtime, double seconds, struct outcome *o)
+{
+	unsigned long long rounds = 0, bad = 0, unnorm = 0, errs = 0, tight = 0;
+	int64_t maxgap = 0, mingap = INT64_MAX, t0 = mono_ns(), fa = 0, fb = 0;
+	int visit = ncpus > 1 ? ncpus : 1, first_rc = 0, sysfail = 0;
+	struct timeval fv = { 0, 0 }, nv = { 0, 0 };
+	char s1[64];
+
+	for (int k = 0; k < visit && !sysfail; k++) {
+		int64_t end;
+		unsigned long long n;
+
+		pin(k);
+		/* from t0: time spent waiting for a busy CPU counts */
+		end = t0 + (int64_t)(seconds * 1e9 * (k + 1) / visit);
+		for (n = 0;; n++) {
+			struct timeval v = { .tv_sec = -1, .tv_usec = -1 };
+			struct timezone tz = { TZ_CANARY_MIN, TZ_CANARY_DST };
+			int64_t a, b;
+			int rv;
+
+			if (!(n & 63) && n >= MIN_ROUNDS && mono_ns() >= end)
+				break;
+			if (realtime) {
+				struct timespec ta, tb;
+
+				sysfail = sys_clock_gettime(CLOCK_REALTIME, &ta);
+				rv = vgtod(&v, &tz);
+				sysfail = sysfail ? sysfail : sys_clock_gettime(CLOCK_REALTIME, &tb);
+				/* truncated, as the kernel truncates nanoseconds to us */
+				a = ts_ns(&ta) / 1000;
+				b = ts_ns(&tb) / 1000;
+			} else {
+				struct timeval va, vb;
+
+				sysfail = sys_gettimeofday(&va, NULL);
+				rv = vgtod(&v, &tz);
+				sysfail = sysfail ? sysfail : sys_gettimeofday(&vb, NULL);
+				a = tv_us(&va);
+				b = tv_us(&vb);
+			}
+			if (sysfail)
+				break;
+			if (rv) {
+				if (!errs++)
+					first_rc = rv;
+				continue;
+			}
+			note_tz(&tz);
+			if (!tv_ok(&v) && !unnorm++)
+				nv = v;
+			if (b - a > maxgap)
+				maxgap = b - a;
+			if (b - a < mingap)
+				mingap = b - a;
+			tight += b - a <= 1;
+			if ((tv_us(&v) < a || tv_us(&v) > b) && !bad++)
+				fa = a, fv = v, fb = b;
+		}
+		rounds += n;
+	}
+	unpin();
+	snprintf(o->diag, sizeof(o->diag),
+		 "%llu rounds of %s, vDSO gettimeofday, %s on %d CPU(s) in %.0f ms; no tolerance%s; bracket "
+		 "smallest %" PRId64 " us, largest %" PRId64 " us; %llu rounds (%.1f%%) were bracketed within 1 us: a "
+		 "tv off by 2 us or more fails each of them",
+		 rounds, realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall",
+		 realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall", visit, (double)(mono_ns() - t0) / 1e6,
+		 realtime ? " (the syscall readings truncated to us, as gettimeofday truncates tv_nsec / 1000)" : "",
+		 mingap == INT64_MAX ? 0 : mingap, maxgap, tight, rounds ? 100.0 * (double)tight / (double)rounds : 0.0);
+	if (sysfail) {
+		o->fail = 1;
+		snprintf(o->why, sizeof(o->why), "the reference syscall failed mid-check with %d", sysfail);
+	} else if (errs) {
+		o->fail = 1;
+		snprintf(o->why, sizeof(o->why), "vDSO gettimeofday returned %d in %llu of %llu rounds", first_rc,
+			 errs, rounds);
+	} else if (bad) {
+		int64_t off = tv_us(&fv) < fa ? tv_us(&fv) - fa : tv_us(&fv) - fb;
+
+		o->fail = 1;
+		snprintf(o->why, sizeof(o->why),
+			 "expected %s <= vDSO gettimeofday <= %s in every round; %llu of %llu rounds were outside, "
+			 "first: %" PRId64 ".%06" PRId64 ", vDSO %s, %" PRId64 ".%06" PRId64 ": %" PRId64 " us %s",
+			 realtime ? "CLOCK_REALTIME (us)" : "syscall", realtime ? "CLOCK_REALTIME (us)" : "syscall", bad,
+			 rounds, fa / US, fa % US, fmt_tv(s1, sizeof(s1), &fv), fb / US, fb % US, off < 0 ? -off : off,
+			 off < 0 ? "behind" : "ahead");
+	} else if (unnorm) {
+		o->fail = 1;
+		snprintf(o->why, sizeof(o->why),
+			 "expected 0 <= tv_usec < 1000000 and tv_sec >= 0; %llu of %llu vDSO readings were not, first "
+			 "{%" PRId64 " s, %" PRId64 " us}",
+			 unnorm, rounds, (int64_t)nv.tv_sec, (int64_t)nv.tv_usec);
+	}
+}
+
+static void check_gtod_bracket(struct outcome *o)
+{
+	gtod_bracket(0, GTOD_BRACKET_S * scale, o);
+}
+
+static void check_gtod_realtime(struct outcome *o)
+{
+	gtod_bracket(1, GTOD_REALTIME_S * scale, o);
+}
+
+/* --- time.* ------------------------------------------------------------------------- */
+
+static void check_time_tloc(struct outcome *o)
+{
+	unsigned long long n, bad = 0;
+	int64_t end = mono_ns() + (int64_t)(TIME_TLOC_S * scale * 1e9);
+	time_t fr = 0, ft = 0;
+
+	for (n = 0;; n++) {
+		time_t t = TIME_CANARY, r;
+
+		if (!(n & 63) && n >= MIN_ROUNDS && mono_ns() >= end)
+			break;
+		r = vtime(&t);
+		if (r != t && !bad++)
+			fr = r, ft = t;
+	}
+	snprintf(o->diag, sizeof(o->diag), "%llu calls of time(&t)", n);
+	if (bad) {
+		o->fail = 1;
+		snprintf(o->why, sizeof(o->why),
+			 "expected time(&t) to return the value it stores in t; %llu of %llu calls did not, first: "
+			 "returned %" PRId64 ", stored %" PRId64 "%s",
+			 bad, n, (int64_t)fr, (int64_t)ft, ft == TIME_CANARY ? " (t left unwritten)" : "");
+	}
+}
+
+/* coarse: 0 brackets with the time syscall, 1 with CLOCK_REALTIME_COARSE seconds */
+static void time_bracket(int coarse, double seconds, struct outcome *o)
+{
+	unsigned long long n, bad = 0, crossings = 0;
+	int64_t end = mono_ns() + (int64_t)(seconds * 1e9), fa = 0, fb = 0;
+	time_t ft = 0;
+	int sysfail = 0;
+
+	for (n = 0; !sysfail; n++) {
+		int64_t a, b;
+		time_t t, tl;
+
+		if (!(n & 63) && n >= MIN_ROUNDS && mono_ns() >= end)
+			break;
+		if (coarse) {
+			struct timespec ca, cb;
+
+			sysfail = sys_clock_gettime(CLOCK_REALTIME_COARSE, &ca);
+			t = vtime(&tl);
+			sysfail = sysfail ? sysfail : sys_clock_gettime(CLOCK_REALTIME_COARSE, &cb);
+			a = ca.tv_sec;
+			b = cb.tv_sec;
+		} else {
+			long ra = sys_time(NULL);
+
+			t = vtime(&tl);
+			b = sys_time(NULL);
+			a = ra;
+			sysfail = ra < 0 ? (int)ra : b < 0 ? (int)b : 0;
+		}
+		crossings += b != a;
+		if (((int64_t)t < a || (int64_t)t > b) && !bad++)
+			fa = a, ft = t, fb = b;
+	}
+	snprintf(o->diag, sizeof(o->diag),
+		 "%llu rounds of %s, vDSO time(), %s; %llu of them straddled a second boundary; no tolerance%s", n,
+		 coarse ? "CLOCK_REALTIME_COARSE syscall" : "time syscall",
+		 coarse ? "CLOCK_REALTIME_COARSE syscall" : "time syscall", crossings,
+		 coarse ? ": time() returns the timekeeper's xtime_sec, which is the coarse clock's seconds, "
+			  "published in the same update"
+			: "");
+	if (sysfail) {
+		o->fail = 1;
+		snprintf(o->why, sizeof(o->why), "the reference syscall failed mid-check with %d", sysfail);
+	} else if (bad) {
+		o->fail = 1;
+		snprintf(o->why, sizeof(o->why),
+			 "expected %s <= time() <= %s in every round; %llu of %llu rounds were outside, first: %" PRId64
+			 ", vDSO %" PRId64 ", %" PRId64 " (%+" PRId64 " s)",
+			 coarse ? "CLOCK_REALTIME_COARSE seconds" : "syscall time()",
+			 coarse ? "CLOCK_REALTIME_COARSE seconds" : "syscall time()", bad, n, fa, (int64_t)ft, fb,
+			 (int64_t)ft < fa ? (int64_t)ft - fa : (int64_t)ft - fb);
+	}
+}
+
+static void check_time_bracket(struct outcome *o)
+{
+	time_bracket(0, TIME_BRACKET_S * scale, o);
+}
+
+static void check_time_coarse(struct outcome *o)
+{
+	time_bracket(1, TIME_COARSE_S * scale, o);
+}
+
+/* --- guarded runs --------------------------------------------------------------- */
+
+static void guarded(void (*fn)(struct outcome *o))
+{
+	struct outcome o;
+
+	for (int attempt = 1;; attempt++) {
+		int fd = clockset_watch(), set;
+
+		memset(&o, 0, sizeof(o));
+		fn(&o);
+		set = clockset_fired(fd);
+		clockset_close(fd);
+		if (!o.fail || !set)
+			break;
+		case_diag("attempt %d failed while CLOCK_REALTIME was set (timerfd cancel-on-set fired): %s", attempt,
+			  o.why);
+		if (attempt == 2) {
+			case_skip("CLOCK_REALTIME was set (stepped) during both attempts: no verdict possible");
+			return;
+		}
+	}
+	if (o.diag[0])
+		case_diag("%s", o.diag);
+	if (o.fail)
+		case_fail("%s", o.why);
+	else
+		case_pass();
+}
+
+/* --- timezone and NULL arguments -------------------------------------------------- */
+
+static void check_timezone(void)
+{
+	struct timeval tv;
+	struct timezone tz = { TZ_CANARY_MIN, TZ_CANARY_DST };
+	int rc;
+
+	case_point("gettimeofday.timezone");
+	rc = vgtod(&tv, &tz);
+	if (!rc)
+		note_tz(&tz);
+	case_diag("syscall timezone: tz_minuteswest %d, tz_dsttime %d; %llu vDSO calls checked", sys_tz.tz_minuteswest,
+		  sys_tz.tz_dsttime, tzs.n);
+	if (rc)
+		case_fail("vDSO gettimeofday(&tv, &tz) returned %d", rc);
+	else if (tzs.bad)
+		case_fail("expected the syscall's timezone {%d, %d}; %llu of %llu vDSO calls wrote another, first "
+			  "{%d, %d}%s",
+			  sys_tz.tz_minuteswest, sys_tz.tz_dsttime, tzs.bad, tzs.n, tzs.first.tz_minuteswest,
+			  tzs.first.tz_dsttime,
+			  tzs.first.tz_minuteswest == TZ_CANARY_MIN && tzs.first.tz_dsttime == TZ_CANARY_DST
+				  ? " (left unwritten)"
+				  : "");
+	else
+		case_pass();
+}
+
+struct null_tv_probe {
+	int rc, sys_rc, rc_nn, sys_rc_nn;
+	struct timezone tz, stz;
+};
+
+static void null_tv_child(void *buf)
+{
+	struct null_tv_probe *p = buf;
+
+	p->tz.tz_minuteswest = p->stz.tz_minuteswest = TZ_CANARY_MIN;
+	p->tz.tz_dsttime = p->stz.tz_dsttime = TZ_CANARY_DST;
+	p->rc = vgtod(NULL, &p->tz);
+	p->sys_rc = sys_gettimeofday(NULL, &p->stz);
+	p->rc_nn = vgtod(NULL, NULL);
+	p->sys_rc_nn = sys_gettimeofday(NULL, NULL);
+}
+
+static void check_null_tv(void)
+{
+	struct null_tv_probe p;
+	char why[256];
+
+	case_point("gettimeofday.null_tv");
+	memset(&p, 0, sizeof(p));
+	if (timecheck_in_child(null_tv_child, &p, sizeof(p), 5, why, sizeof(why))) {
+		case_fail("vDSO gettimeofday(NULL, &tz) or (NULL, NULL): %s", why);
+		return;
+	}
+	case_diag("gettimeofday(NULL, &tz): syscall %d, tz {%d, %d}; vDSO %d, tz {%d, %d}; gettimeofday(NULL, NULL): "
+		  "syscall %d, vDSO %d",
+		  p.sys_rc, p.stz.tz_minuteswest, p.stz.tz_dsttime, p.rc, p.tz.tz_minuteswest, p.tz.tz_dsttime,
+		  p.sys_rc_nn, p.rc_nn);
+	if (p.rc != p.sys_rc)
+		case_fail("vDSO gettimeofday(NULL, &tz) returned %d, the syscall %d", p.rc, p.sys_rc);
+	else if (p.tz.tz_minuteswest != p.stz.tz_minuteswest || p.tz.tz_dsttime != p.stz.tz_dsttime)
+		case_fail("vDSO gettimeofday(NULL, &tz) left tz {%d, %d}, the syscall fills {%d, %d}",
+			  p.tz.tz_minuteswest, p.tz.tz_dsttime, p.stz.tz_minuteswest, p.stz.tz_dsttime);
+	else if (p.rc_nn != p.sys_rc_nn)
+		case_fail("vDSO gettimeofday(NULL, NULL) returned %d, the syscall %d", p.rc_nn, p.sys_rc_nn);
+	else
+		case_pass();
+}
+
+struct null_tz_probe {
+	int rc, sysfail;
+	struct timeval a, v, b;
+};
+
+static void null_tz_child(void *buf)
+{
+	struct null_tz_probe *p = buf;
+
+	p->v.tv_sec = -1;
+	p->v.tv_usec = -1;
+	p->sysfail = sys_gettimeofday(&p->a, NULL);
+	p->rc = vgtod(&p->v, NULL);
+	p->sysfail |= sys_gettimeofday(&p->b, NULL);
+}
+
+static void check_null_tz(void)
+{
+	struct null_tz_probe p;
+	char why[256], s1[64], s2[64], s3[64];
+
+	case_point("gettimeofday.null_tz");
+	memset(&p, 0, sizeof(p));
+	if (timecheck_in_child(null_tz_child, &p, sizeof(p), 5, why, sizeof(why))) {
+		case_fail("vDSO gettimeofday(&tv, NULL): %s", why);
+		return;
+	}
+	case_diag("gettimeofday(&tv, NULL): vDSO %d, tv %s between syscall %s and %s", p.rc, fmt_tv(s2, sizeof(s2), &p.v),
+		  fmt_tv(s1, sizeof(s1), &p.a), fmt_tv(s3, sizeof(s3), &p.b));
+	if (p.sysfail)
+		case_fail("the gettimeofday syscall failed in the child");
+	else if (p.rc)
+		case_fail("vDSO gettimeofday(&tv, NULL) returned %d, the syscall 0", p.rc);
+	else if (!tv_ok(&p.v) || tv_us(&p.v) < tv_us(&p.a) || tv_us(&p.v) > tv_us(&p.b))
+		case_fail("vDSO gettimeofday(&tv, NULL) gave %s, outside the syscall's %s .. %s", s2, s1, s3);
+	else
+		case_pass();
+}
+
+struct null_time_probe {
+	long a, b;
+	time_t t;
+};
+
+static void null_time_child(void *buf)
+{
+	struct null_time_probe *p = buf;
+
+	p->a = sys_time(NULL);
+	p->t = vtime(NULL);
+	p->b = sys_time(NULL);
+}
+
+static void check_time_null(void)
+{
+	struct null_time_probe p;
+	char why[256];
+
+	case_point("time.null");
+	if (!vtime) {
+		case_skip("target exports no time");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	if (timecheck_in_child(null_time_child, &p, sizeof(p), 5, why, sizeof(why))) {
+		case_fail("vDSO time(NULL): %s", why);
+		return;
+	}
+	case_diag("time(NULL): vDSO %" PRId64 " between syscall %ld and %ld", (int64_t)p.t, p.a, p.b);
+	case_check(p.a >= 0 && (int64_t)p.t >= p.a && (int64_t)p.t <= p.b,
+		   "vDSO time(NULL) returned %" PRId64 ", outside the syscall's %ld .. %ld", (int64_t)p.t, p.a, p.b);
+}
+
+/* --- plan and run --------------------------------------------------------------- */
+
+static unsigned plan(struct case_ctx *ctx)
+{
+	(void)ctx;
+	return 5 + 4;
+}
+
+static void time_point(const char *name, void (*fn)(struct outcome *o))
+{
+	case_point("%s", name);
+	if (!vtime)
+		case_skip("target exports no time");
+	else
+		guarded(fn);
+}
+
+static void run(struct case_ctx *ctx)
+{
+	static const char *const gtod_points[] = { "gettimeofday.bracket", "gettimeofday.realtime",
+						   "gettimeofday.timezone", "gettimeofday.null_tv",
+						   "gettimeofday.null_tz" };
+	int all[256], n, rc;
+
+	vgtod = (vdso_gettimeofday_t)case_fn(ctx, "gettimeofday");
+	vtime = (vdso_time_t)case_fn(ctx, "time");
+	scale = case_duration(ctx, NOMINAL_S) / NOMINAL_S;
+	if (scale <= 0)
+		scale = 1.0;
+	have_orig = sched_getaffinity(0, sizeof(orig_mask), &orig_mask) == 0;
+	n = case_cpus(all, 256);
+	for (int k = 0; k < n && ncpus < MAX_CPUS; k++)
+		cpus[ncpus++] = all[k];
+	rc = sys_gettimeofday(NULL, &sys_tz);
+	if (!vgtod || rc) {
+		for (size_t i = 0; i < ARRAY_SIZE(gtod_points); i++) {
+			case_point("%s", gtod_points[i]);
+			if (!vgtod)
+				case_skip("target exports no gettimeofday");
+			else
+				case_fail("the gettimeofday syscall failed: %d", rc);
+		}
+	} else {
+		case_point("gettimeofday.bracket");
+		guarded(check_gtod_bracket);
+		case_point("gettimeofday.realtime");
+		guarded(check_gtod_realtime);
+		check_timezone();
+		check_null_tv();
+		check_null_tz();
+	}
+	time_point("time.tloc", check_time_tloc);
+	time_point("time.bracket", check_time_bracket);
+	time_point("time.coarse", check_time_coarse);
+	check_time_null();
+}
+
+static const struct case_spec spec = {
+	.name = "gettimeofday",
+	.needs = CASE_NEED_VDSO,
+	.plan = plan,
+	.run = run,
+};
+CASE_MAIN(spec)
