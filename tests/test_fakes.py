@@ -64,3 +64,10 @@ def test_catalogue_covers_the_checks():
                  "versions.glibc.", "versions.vd_hash.", "versions.kernel_note", "pc.sample.",
                  "pc.symbol."):
         assert any(p.startswith(area) for p in caught), f"no fake trips {area}*"
+
+
+def test_readme_lists_every_fake():
+    readme = (REPO / "README.md").read_text()
+    missing = [f["name"] for f in FAKES if f"| `{f['name']}` |" not in readme]
+    assert not missing, ("README's fake catalogue lacks " + ", ".join(missing) +
+                         ": regenerate it with fixtures/fakes/catalogue.py")
