@@ -114,9 +114,7 @@ static struct clk clks[14];
 static unsigned nclks;
 static vdso_clock_gettime_t vget;
 static vdso_clock_getres_t vgetres;
-static int cpus[MAX_CPUS], ncpus;
-static cpu_set_t orig_mask;
-static int have_orig;
+static struct case_cpuset cpus;
 static double scale = 1.0;
 static uint32_t kernel;	/* running kernel, VDSO_KV */
 
@@ -133,34 +131,14 @@ static struct {
 	int64_t sec, nsec;	/* the first bad one */
 } norm;
 
-static int64_t mono_ns(void)
-{
-	struct timespec t;
-
-	sys_clock_gettime(CLOCK_MONOTONIC, &t);
-	return ts_ns(&t);
-}
-
-static void pin(int k)
-{
-	if (ncpus > 1)
-		case_pin(cpus[k % ncpus]);
-}
-
-static void unpin(void)
-{
-	if (have_orig)
-		sched_setaffinity(0, sizeof(orig_mask), &orig_mask);
-}
-
 static const char *cpu_list(char *buf, size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = 0;
-	for (int k = 0; k < ncpus && n < len; k++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%d", k ? "," : "", cpus[k]);
-	if (!ncpus)
+	for (int k = 0; k < cpus.n && n < len; k++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%d", k ? "," : "", cpus.cpu[k]);
+	if (!cpus.n)
 		snprintf(buf, len, "(unpinned)");
 	return buf;
 }
@@ -236,8 +214,8 @@ static char *fmt(char *buf, size_t len, const struct rd *r)
 static void bracket(const struct api *api, const struct clk *c, double seconds, struct outcome *o)
 {
 	unsigned long long rounds = 0, bad = 0, errs = 0, first_at = 0, tight = 0;
-	int64_t maxgap = 0, mingap = INT64_MAX, t0 = mono_ns();
-	int visit = ncpus > 1 ? ncpus : 1, first_cpu = -1, first_rc = 0, sysfail = 0;
+	int64_t maxgap = 0, mingap = INT64_MAX, t0 = case_mono_ns();
+	int visit = cpus.n > 1 ? cpus.n : 1, first_cpu = -1, first_rc = 0, sysfail = 0;
 	struct rd fa = { 0, 0 }, fv = { 0, 0 }, fb = { 0, 0 };
 	char s1[64], s2[64], s3[64], cl[128];
 
@@ -245,14 +223,14 @@ static void bracket(const struct api *api, const struct clk *c, double seconds, 
 		int64_t end;
 		unsigned long long n;
 
-		pin(k);
+		case_cpuset_pin(&cpus, k);
 		/* from t0: time spent waiting for a busy CPU counts */
 		end = t0 + (int64_t)(seconds * 1e9 * (k + 1) / visit);
 		for (n = 0;; n++) {
 			struct rd a, v, b;
 			int ra, rv, rb;
 
-			if (!(n & 63) && n >= MIN_ROUNDS && mono_ns() >= end)
+			if (!(n & 63) && n >= MIN_ROUNDS && case_mono_ns() >= end)
 				break;
 			ra = api->sys(c->id, &a);
 			rv = api->vdso(c->id, &v);
@@ -276,19 +254,19 @@ static void bracket(const struct api *api, const struct clk *c, double seconds, 
 				if (!bad++) {
 					fa = a, fv = v, fb = b;
 					first_at = rounds + n;
-					first_cpu = ncpus ? cpus[k] : -1;
+					first_cpu = cpus.n ? cpus.cpu[k] : -1;
 				}
 			}
 		}
 		rounds += n;
 	}
-	unpin();
+	case_cpuset_restore(&cpus);
 	snprintf(o->diag, sizeof(o->diag),
 		 "%llu rounds of syscall, vDSO %s, syscall on CPU(s) %s in %.0f ms; no tolerance (both paths "
 		 "read the same timekeeper data); bracket (syscall to syscall) smallest %" PRId64 " ns, largest %"
 		 PRId64 " ns; %llu rounds (%.1f%%) were bracketed within 1 us: a reading off by 1 us or more fails "
 		 "each of them",
-		 rounds, api->name, cpu_list(cl, sizeof(cl)), (double)(mono_ns() - t0) / 1e6,
+		 rounds, api->name, cpu_list(cl, sizeof(cl)), (double)(case_mono_ns() - t0) / 1e6,
 		 mingap == INT64_MAX ? 0 : mingap, maxgap, tight, rounds ? 100.0 * (double)tight / (double)rounds : 0.0);
 	if (sysfail) {
 		o->fail = 1;
@@ -322,24 +300,24 @@ static void check_bracket(const struct clk *c, struct outcome *o)
 static void check_sequence(const struct clk *c, struct outcome *o)
 {
 	unsigned long long i, bad = 0, errs = 0, migrations = 0, first_at = 0;
-	int64_t end, t0 = mono_ns(), maxstep = 0;
+	int64_t end, t0 = case_mono_ns(), maxstep = 0;
 	int first_rc = 0, sysfail = 0;
 	struct rd prev, fp = { 0, 0 }, fc = { 0, 0 };
 	const char *fwhat = "";
 	char s1[64], s2[64], cl[128];
 
 	end = t0 + (int64_t)(SEQUENCE_S * scale * 1e9);
-	pin(0);
+	case_cpuset_pin(&cpus, 0);
 	sysfail = sys_read(c->id, &prev);
 	for (i = 0; !sysfail; i++) {
 		struct rd v, s;
 		int rv;
 
-		if (i && !(i % MIGRATE_EVERY) && ncpus > 1) {
-			pin((int)(i / MIGRATE_EVERY));
+		if (i && !(i % MIGRATE_EVERY) && cpus.n > 1) {
+			case_cpuset_pin(&cpus, (int)(i / MIGRATE_EVERY));
 			migrations++;
 		}
-		if (!(i & 63) && i >= MIN_ROUNDS && mono_ns() >= end)
+		if (!(i & 63) && i >= MIN_ROUNDS && case_mono_ns() >= end)
 			break;
 		rv = vdso_read(c->id, &v);
 		if (rv) {
@@ -363,11 +341,11 @@ static void check_sequence(const struct clk *c, struct outcome *o)
 			maxstep = rd_ns(&s) - rd_ns(&prev);
 		prev = s;
 	}
-	unpin();
+	case_cpuset_restore(&cpus);
 	snprintf(o->diag, sizeof(o->diag),
 		 "%llu vDSO/syscall pairs in %.0f ms, %llu migrations between CPUs %s (every %d pairs); "
 		 "largest step between consecutive syscall readings %" PRId64 " ns",
-		 i, (double)(mono_ns() - t0) / 1e6, migrations, cpu_list(cl, sizeof(cl)), MIGRATE_EVERY, maxstep);
+		 i, (double)(case_mono_ns() - t0) / 1e6, migrations, cpu_list(cl, sizeof(cl)), MIGRATE_EVERY, maxstep);
 	if (sysfail) {
 		o->fail = 1;
 		snprintf(o->why, sizeof(o->why), "the clock_gettime syscall for %s failed mid-check with %s",
@@ -408,13 +386,13 @@ static void check_coarse(const struct clk *c, struct outcome *o)
 	}
 	res = ts_ns(&r);
 	tol = COARSE_TICKS * res;
-	t0 = mono_ns();
+	t0 = case_mono_ns();
 	end = t0 + (int64_t)(COARSE_S * scale * 1e9);
 	for (n = 0;; n++) {
 		struct rd f1, v, f2;
 		int rv;
 
-		if (!(n & 63) && n >= MIN_ROUNDS && mono_ns() >= end)
+		if (!(n & 63) && n >= MIN_ROUNDS && case_mono_ns() >= end)
 			break;
 		if ((sysfail = sys_read(fine, &f1)) != 0)
 			break;
@@ -450,7 +428,7 @@ static void check_coarse(const struct clk *c, struct outcome *o)
 		 "measured: %llu rounds in %.0f ms, %llu updates seen (smallest step %" PRId64 " ns); largest "
 		 "lag %" PRId64 " ns (%.2f res); smallest distance behind %s read after it (the phase) %" PRId64
 		 " ns%s",
-		 res, c->name, fname, COARSE_TICKS, tol, fname, n, (double)(mono_ns() - t0) / 1e6, updates,
+		 res, c->name, fname, COARSE_TICKS, tol, fname, n, (double)(case_mono_ns() - t0) / 1e6, updates,
 		 minstep == INT64_MAX ? 0 : minstep, maxlag, (double)maxlag / (double)res, fname, -maxlead,
 		 maxlead > 0 ? " (negative: AHEAD)" : "");
 	if (sysfail) {
@@ -905,18 +883,15 @@ static void skip_clock(const struct clk *c)
 
 static void run(struct case_ctx *ctx)
 {
-	int all[256], n;
-
 	kernel = ctx->kernel;
 	vget = (vdso_clock_gettime_t)case_fn(ctx, "clock_gettime");
 	vgetres = (vdso_clock_getres_t)case_fn(ctx, "clock_getres");
 	scale = case_duration(ctx, NOMINAL_S) / NOMINAL_S;
 	if (scale <= 0)
 		scale = 1.0;
-	have_orig = sched_getaffinity(0, sizeof(orig_mask), &orig_mask) == 0;
-	n = case_cpus(all, 256);
-	for (int k = 0; k < n && ncpus < MAX_CPUS; k++)
-		cpus[ncpus++] = all[k];
+	case_cpuset_init(&cpus);
+	if (cpus.n > MAX_CPUS)
+		cpus.n = MAX_CPUS;
 	discover();
 	null_batch();
 	case_diag("valid clocks decided by the clock_gettime syscall; process CPU clock id %d, thread CPU clock id %d; "

@@ -339,18 +339,6 @@ static unsigned plan(struct case_ctx *ctx)
 	return n;
 }
 
-static long sys_clock_gettime64(clockid_t id, void *ts)
-{
-#ifdef SYS_clock_gettime64
-	long r = syscall(SYS_clock_gettime64, id, ts);
-
-	return r == -1 ? -errno : r;
-#else
-	(void)id, (void)ts;
-	return -ENOSYS;
-#endif
-}
-
 /* A point's reason to skip, or NULL to judge it. */
 static const char *skip_reason(enum group g, char *buf, size_t len)
 {

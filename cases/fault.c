@@ -67,18 +67,6 @@ static const clockid_t fault_clocks[] = { CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARS
 /* Invalid ids tried with a NULL and a PROT_NONE pointer. */
 static const enum kind einval_kinds[] = { K_NULL, K_NONE };
 
-static long sys_clock_gettime64(clockid_t id, void *ts)
-{
-#ifdef SYS_clock_gettime64
-	long r = syscall(SYS_clock_gettime64, id, ts);
-
-	return r == -1 ? -errno : r;
-#else
-	(void)id, (void)ts;
-	return -ENOSYS;
-#endif
-}
-
 /* The reference: the system call with the bad pointer p.  The other
  * pointer argument, where there is one, is valid (or NULL where that is
  * the ordinary call). */

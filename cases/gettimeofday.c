@@ -64,9 +64,7 @@
 
 static vdso_gettimeofday_t vgtod;
 static vdso_time_t vtime;
-static int cpus[MAX_CPUS], ncpus;
-static cpu_set_t orig_mask;
-static int have_orig;
+static struct case_cpuset cpus;
 static double scale = 1.0;
 static struct timezone sys_tz;	/* what the syscall says */
 /* timezones written by the vDSO during the bracket and realtime checks */
@@ -80,26 +78,6 @@ struct outcome {
 	char diag[1024];
 	char why[1024];
 };
-
-static int64_t mono_ns(void)
-{
-	struct timespec t;
-
-	sys_clock_gettime(CLOCK_MONOTONIC, &t);
-	return ts_ns(&t);
-}
-
-static void pin(int k)
-{
-	if (ncpus > 1)
-		case_pin(cpus[k % ncpus]);
-}
-
-static void unpin(void)
-{
-	if (have_orig)
-		sched_setaffinity(0, sizeof(orig_mask), &orig_mask);
-}
 
 static char *fmt_tv(char *buf, size_t len, const struct timeval *tv)
 {
@@ -126,8 +104,8 @@ static int tv_ok(const struct timeval *tv)
 static void gtod_bracket(int realtime, double seconds, struct outcome *o)
 {
 	unsigned long long rounds = 0, bad = 0, unnorm = 0, errs = 0, tight = 0;
-	int64_t maxgap = 0, mingap = INT64_MAX, t0 = mono_ns(), fa = 0, fb = 0;
-	int visit = ncpus > 1 ? ncpus : 1, first_rc = 0, sysfail = 0;
+	int64_t maxgap = 0, mingap = INT64_MAX, t0 = case_mono_ns(), fa = 0, fb = 0;
+	int visit = cpus.n > 1 ? cpus.n : 1, first_rc = 0, sysfail = 0;
 	struct timeval fv = { 0, 0 }, nv = { 0, 0 };
 	char s1[64];
 
@@ -135,7 +113,7 @@ static void gtod_bracket(int realtime, double seconds, struct outcome *o)
 		int64_t end;
 		unsigned long long n;
 
-		pin(k);
+		case_cpuset_pin(&cpus, k);
 		/* from t0: time spent waiting for a busy CPU counts */
 		end = t0 + (int64_t)(seconds * 1e9 * (k + 1) / visit);
 		for (n = 0;; n++) {
@@ -144,7 +122,7 @@ static void gtod_bracket(int realtime, double seconds, struct outcome *o)
 			int64_t a, b;
 			int rv;
 
-			if (!(n & 63) && n >= MIN_ROUNDS && mono_ns() >= end)
+			if (!(n & 63) && n >= MIN_ROUNDS && case_mono_ns() >= end)
 				break;
 			if (realtime) {
 				struct timespec ta, tb;
@@ -184,13 +162,13 @@ static void gtod_bracket(int realtime, double seconds, struct outcome *o)
 		}
 		rounds += n;
 	}
-	unpin();
+	case_cpuset_restore(&cpus);
 	snprintf(o->diag, sizeof(o->diag),
 		 "%llu rounds of %s, vDSO gettimeofday, %s on %d CPU(s) in %.0f ms; no tolerance%s; bracket "
 		 "smallest %" PRId64 " us, largest %" PRId64 " us; %llu rounds (%.1f%%) were bracketed within 1 us: a "
 		 "tv off by 2 us or more fails each of them",
 		 rounds, realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall",
-		 realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall", visit, (double)(mono_ns() - t0) / 1e6,
+		 realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall", visit, (double)(case_mono_ns() - t0) / 1e6,
 		 realtime ? " (the syscall readings truncated to us, as gettimeofday truncates tv_nsec / 1000)" : "",
 		 mingap == INT64_MAX ? 0 : mingap, maxgap, tight, rounds ? 100.0 * (double)tight / (double)rounds : 0.0);
 	if (sysfail) {
@@ -234,13 +212,13 @@ static void check_gtod_realtime(struct outcome *o)
 static void check_time_tloc(struct outcome *o)
 {
 	unsigned long long n, bad = 0;
-	int64_t end = mono_ns() + (int64_t)(TIME_TLOC_S * scale * 1e9);
+	int64_t end = case_mono_ns() + (int64_t)(TIME_TLOC_S * scale * 1e9);
 	time_t fr = 0, ft = 0;
 
 	for (n = 0;; n++) {
 		time_t t = TIME_CANARY, r;
 
-		if (!(n & 63) && n >= MIN_ROUNDS && mono_ns() >= end)
+		if (!(n & 63) && n >= MIN_ROUNDS && case_mono_ns() >= end)
 			break;
 		r = vtime(&t);
 		if (r != t && !bad++)
@@ -260,7 +238,7 @@ static void check_time_tloc(struct outcome *o)
 static void time_bracket(int coarse, double seconds, struct outcome *o)
 {
 	unsigned long long n, bad = 0, crossings = 0;
-	int64_t end = mono_ns() + (int64_t)(seconds * 1e9), fa = 0, fb = 0;
+	int64_t end = case_mono_ns() + (int64_t)(seconds * 1e9), fa = 0, fb = 0;
 	time_t ft = 0;
 	int sysfail = 0;
 
@@ -268,7 +246,7 @@ static void time_bracket(int coarse, double seconds, struct outcome *o)
 		int64_t a, b;
 		time_t t, tl;
 
-		if (!(n & 63) && n >= MIN_ROUNDS && mono_ns() >= end)
+		if (!(n & 63) && n >= MIN_ROUNDS && case_mono_ns() >= end)
 			break;
 		if (coarse) {
 			struct timespec ca, cb;
@@ -517,17 +495,16 @@ static void run(struct case_ctx *ctx)
 	static const char *const gtod_points[] = { "gettimeofday.bracket", "gettimeofday.realtime",
 						   "gettimeofday.timezone", "gettimeofday.null_tv",
 						   "gettimeofday.null_tz" };
-	int all[256], n, rc;
+	int rc;
 
 	vgtod = (vdso_gettimeofday_t)case_fn(ctx, "gettimeofday");
 	vtime = (vdso_time_t)case_fn(ctx, "time");
 	scale = case_duration(ctx, NOMINAL_S) / NOMINAL_S;
 	if (scale <= 0)
 		scale = 1.0;
-	have_orig = sched_getaffinity(0, sizeof(orig_mask), &orig_mask) == 0;
-	n = case_cpus(all, 256);
-	for (int k = 0; k < n && ncpus < MAX_CPUS; k++)
-		cpus[ncpus++] = all[k];
+	case_cpuset_init(&cpus);
+	if (cpus.n > MAX_CPUS)
+		cpus.n = MAX_CPUS;
 	rc = sys_gettimeofday(NULL, &sys_tz);
 	if (!vgtod || rc) {
 		for (size_t i = 0; i < ARRAY_SIZE(gtod_points); i++) {

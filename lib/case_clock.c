@@ -104,6 +104,42 @@ long sys_getrandom(void *buf, size_t len, unsigned int flags)
 #endif
 }
 
+long sys_clock_gettime64(clockid_t id, void *ts)
+{
+#ifdef SYS_clock_gettime64
+	return ret_errno(syscall(SYS_clock_gettime64, id, ts));
+#else
+	(void)id, (void)ts;
+	return -ENOSYS;
+#endif
+}
+
+int64_t case_mono_ns(void)
+{
+	struct timespec t;
+
+	sys_clock_gettime(CLOCK_MONOTONIC, &t);
+	return ts_ns(&t);
+}
+
+void case_cpuset_init(struct case_cpuset *s)
+{
+	s->have_orig = sched_getaffinity(0, sizeof(s->orig), &s->orig) == 0;
+	s->n = case_cpus(s->cpu, CASE_MAX_CPUS);
+}
+
+void case_cpuset_pin(const struct case_cpuset *s, int k)
+{
+	if (s->n > 1)
+		case_pin(s->cpu[k % s->n]);
+}
+
+void case_cpuset_restore(const struct case_cpuset *s)
+{
+	if (s->have_orig)
+		sched_setaffinity(0, sizeof(s->orig), &s->orig);
+}
+
 int case_cpus(int *cpus, int max)
 {
 	cpu_set_t set;

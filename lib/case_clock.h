@@ -6,6 +6,7 @@
 #define VDSOCONF_CASE_CLOCK_H
 
 #include <stddef.h>
+#include <sched.h>
 #include <stdint.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -56,6 +57,9 @@ int sys_gettimeofday(struct timeval *tv, struct timezone *tz);
 long sys_time(time_t *t);
 int sys_getcpu(unsigned *cpu, unsigned *node);
 long sys_getrandom(void *buf, size_t len, unsigned int flags);
+/* 32-bit ABIs: the 64-bit time calls (struct __kernel_timespec); -ENOSYS
+ * where the ABI has none. */
+long sys_clock_gettime64(clockid_t id, void *ts);
 
 static inline int64_t ts_ns(const struct timespec *t)
 {
@@ -71,6 +75,22 @@ static inline int64_t tv_us(const struct timeval *t)
 int case_cpus(int *cpus, int max);
 /* Pin the calling thread to one CPU; 0 or -errno. */
 int case_pin(int cpu);
+
+/* The CPUs a check visits in turn, and the mask to give back after. */
+#define CASE_MAX_CPUS 256
+struct case_cpuset {
+	int n;
+	int cpu[CASE_MAX_CPUS];
+	cpu_set_t orig;
+	int have_orig;
+};
+void case_cpuset_init(struct case_cpuset *s);
+/* Pin to the k-th CPU (modulo n); nothing to do with a single CPU. */
+void case_cpuset_pin(const struct case_cpuset *s, int k);
+void case_cpuset_restore(const struct case_cpuset *s);
+
+/* CLOCK_MONOTONIC by the system call, for time budgets. */
+int64_t case_mono_ns(void);
 
 /* A seccomp filter that answers the given system calls with
  * SECCOMP_RET_TRAP; each trap is counted in case_traps (the syscall is
