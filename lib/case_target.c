@@ -26,7 +26,7 @@ uint32_t case_parse_release(const char *release)
 static void publish_live_vdso(const struct case_ctx *ctx)
 {
 	static const char *const roles[] = { "clock_gettime", "gettimeofday", "time",
-					     "getcpu", "clock_getres", "getrandom" };
+					     "getcpu", "clock_getres", "getrandom", "clock_gettime64" };
 	struct case_ctx live = *ctx;
 	char buf[512] = "";
 	size_t n = 0;

@@ -40,10 +40,19 @@ def load_fakes(fakes_dir: Path) -> List[dict]:
     return json.loads(manifest.read_text())
 
 
-def native_cases(cases_dir: Path) -> Dict[str, Path]:
-    """The cases built for this machine's ABI: fakes are native objects."""
-    return {p.name: p for p in find_cases(cases_dir)
-            if not p.name.endswith(("-i386", "-x32"))}
+ABI_SUFFIXES = ("-i386", "-x32")
+
+
+def abi_cases(cases_dir: Path, abi: str) -> Dict[str, Path]:
+    """{case: path} of the cases built for one ABI: a fake is an object of
+    one ABI and can only be loaded by cases of that ABI.  The native ones
+    carry no suffix, the others are NAME-<abi>."""
+    out = {}
+    for p in find_cases(cases_dir):
+        suffix = next((s for s in ABI_SUFFIXES if p.name.endswith(s)), "")
+        if (suffix == "" and abi == "native") or suffix == f"-{abi}":
+            out[p.name[:len(p.name) - len(suffix)]] = p
+    return out
 
 
 def owner(point: str, printed: Dict[str, Dict[str, str]]) -> str:
@@ -76,30 +85,45 @@ def areas(cases: Dict[str, Path], timeout: float, pool) -> Dict[str, set]:
     return owners
 
 
-def matrix(fakes: List[dict], cases: Dict[str, Path], timeout: float, jobs: int) -> dict:
+def is_faithful(fake: dict) -> bool:
+    return fake["name"].split("-")[0] == FAITHFUL
+
+
+def fake_abi(fake: dict, native: str) -> str:
+    abi = fake.get("abi", native)
+    return "native" if abi == native else abi
+
+
+def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int) -> dict:
+    native = os.uname().machine
+    by_abi = {a: abi_cases(cases_dir, a) for a in {fake_abi(f, native) for f in fakes}}
+    owners = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
-        owners = areas(cases, timeout, ex)
+        for a, cases in by_abi.items():
+            owners[a] = areas(cases, timeout, ex)
 
     def wanted(fake):
-        if fake["name"] == FAITHFUL:
-            return sorted(cases)
+        a = fake_abi(fake, native)
+        if is_faithful(fake):
+            return sorted(by_abi[a])
         want = set()
         for p in fake["expect"]:
             # an area no live run printed (a skipped case): ask every case
-            want |= owners.get(p.split(".")[0], set(cases))
+            want |= owners[a].get(p.split(".")[0], set(by_abi[a]))
         return sorted(want)
 
     by_name = {f["name"]: f for f in fakes}
     jobs_list = [(f["name"], c) for f in fakes for c in wanted(f)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
         results = dict(zip(jobs_list, ex.map(
-            lambda fc: run_one(cases[fc[1]], by_name[fc[0]], timeout), jobs_list)))
-    out = {"cases": sorted(cases), "fakes": []}
+            lambda fc: run_one(by_abi[fake_abi(by_name[fc[0]], native)][fc[1]], by_name[fc[0]],
+                               timeout), jobs_list)))
+    out = {"cases": sorted({c for cases in by_abi.values() for c in cases}), "fakes": []}
     for fake in fakes:
         printed = {c: pts for (name, c), pts in results.items() if name == fake["name"]}
-        row = {"name": fake["name"], "description": fake["description"],
+        row = {"name": fake["name"], "description": fake["description"], "abi": fake.get("abi"),
                "expect": fake["expect"], "cells": {}, "missed": [], "alarms": [], "also": []}
-        if fake["name"] == FAITHFUL:
+        if is_faithful(fake):
             for c, pts in printed.items():
                 bad = sorted(p for p, s in pts.items() if s in ("fail", "xpass"))
                 row["cells"][c] = "ALARM" if bad else "clean"
@@ -130,9 +154,10 @@ def render(m: dict) -> str:
         cells = [f["cells"].get(c, "n.a.") for c in cases]
         lines.append(f"{f['name']:<{width}}  " + "  ".join(f"{x:<{w}}" for x, w in zip(cells, cols)))
     bad = [f for f in m["fakes"] if f["missed"] or f["alarms"]]
-    caught = sum(1 for f in m["fakes"] if f["name"] != FAITHFUL and not f["missed"])
+    buggy = [f for f in m["fakes"] if not is_faithful(f)]
+    caught = sum(1 for f in buggy if not f["missed"])
     lines.append("-" * len(lines[0]))
-    lines.append(f"{caught} of {len(m['fakes']) - 1} fakes caught at every expected point; "
+    lines.append(f"{caught} of {len(buggy)} fakes caught at every expected point; "
                  f"{len(bad)} with a miss or a false alarm")
     for f in bad:
         for what in f["missed"]:
@@ -166,12 +191,11 @@ def main(argv: List[str]) -> int:
         unknown = set(a.fakes) - {f["name"] for f in fakes}
         if unknown:
             p.error(f"unknown fake(s): {', '.join(sorted(unknown))}")
-        fakes = [f for f in fakes if f["name"] in a.fakes or f["name"] == FAITHFUL]
-    cases = native_cases(a.cases_dir.resolve())
-    if not cases:
+        fakes = [f for f in fakes if f["name"] in a.fakes or is_faithful(f)]
+    if not abi_cases(a.cases_dir.resolve(), "native"):
         print(f"vdsoconf: no cases in {a.cases_dir} (build them with 'make')", file=sys.stderr)
         return 1
-    m = matrix(fakes, cases, a.timeout, max(1, a.jobs))
+    m = matrix(fakes, a.cases_dir.resolve(), a.timeout, max(1, a.jobs))
     print(render(m))
     if a.json:
         Path(a.json).write_text(json.dumps(m, indent=1) + "\n")
