@@ -94,11 +94,15 @@ $(B)/asan/libvdso.a: $(ASAN_LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# extract decodes kernel payloads with Debian's compression libraries;
+# only the tool links them, libvdso stays dependency-free
+TOOL_LIBS := -lz -llzma -lbz2 -lzstd -llz4
+
 $(B)/vdsotool: $(TOOL_OBJS) $(B)/libvdso.a
-	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(B)/libvdso.a -ldl
+	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(B)/libvdso.a -ldl $(TOOL_LIBS)
 
 $(B)/asan/vdsotool: $(ASAN_TOOL_OBJS) $(B)/asan/libvdso.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $(ASAN_TOOL_OBJS) $(B)/asan/libvdso.a -ldl
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(ASAN_TOOL_OBJS) $(B)/asan/libvdso.a -ldl $(TOOL_LIBS)
 
 asan: $(B)/asan/vdsotool
 
@@ -123,6 +127,18 @@ $(B)/fixtures/.stamp: fixtures/mkimages.py fixtures/mkmalformed.py
 	$(PYTHON) fixtures/mkmalformed.py --from $(B)/fixtures/valid --out $(B)/fixtures/malformed
 	@touch $@
 
+# lint fixtures: kernel-like clean images and one per lint rule
+.PHONY: lint-fixtures test-distro
+lint-fixtures: $(B)/fixtures/lint/.stamp
+$(B)/fixtures/lint/.stamp: fixtures/mklint.py fixtures/mkimages.py fixtures/archspec.py fixtures/elfmodel.py
+	$(PYTHON) fixtures/mklint.py --out $(B)/fixtures/lint
+	@touch $@
+
+# Debian 12's kernel packages of seven architectures (network; cached in
+# ~/.cache/vdsoconf/distro): extract and lint their vDSOs
+test-distro: all
+	fixtures/distro/fetch --lint
+
 # --- fake vDSO targets with known bugs -------------------------------------
 FAKE_SRCS := $(wildcard fixtures/fakes/*.c fixtures/fakes/*.h)
 fakes: $(B)/fakes/manifest.json
@@ -144,7 +160,7 @@ run: deps
 	$(PYTHON) runner/vdsoconf run --cases-dir $(B)/cases --junit $(B)/results/junit.xml \
 		--json $(B)/results/report.json --ktap $(B)/results/ktap.log
 
-test: deps-test
+test: deps-test deps-qemu
 	$(MAKE) all asan fakes
 	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
 
@@ -158,9 +174,93 @@ $(B)/bench/bench_calls: lib/bench/bench_calls.c $(B)/libcase.a $(B)/libvdso.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libcase.a $(B)/libvdso.a -ldl -lpthread
 
-bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls fixtures
+# lint per image, extract against plain decompression; the kernels are
+# those fixtures/distro/fetch cached (a synthetic one when there are none)
+DISTRO_CACHE ?= $(or $(VDSOCONF_CACHE),$(HOME)/.cache/vdsoconf)/distro
+BENCH_TOOL_OBJS = $(filter-out %/vdsotool/main.o,$(TOOL_OBJS))
+$(B)/bench/bench_distro: lib/bench/bench_distro.c $(BENCH_TOOL_OBJS) $(B)/libvdso.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(BENCH_TOOL_OBJS) $(B)/libvdso.a -ldl $(TOOL_LIBS)
+
+bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro fixtures lint-fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
 	$(B)/bench/bench_calls
+	$(B)/bench/bench_distro --lint $(B)/fixtures/lint/*.so --extract $(wildcard $(DISTRO_CACHE)/*/vmlinu[xz]-*)
+	-$(MAKE) -s bench-kernels
+
+# --- other kernels under QEMU (vdsoconf run --kernel, vdsoconf matrix) -----
+# The guest's initramfs has no libc, so its /init and cases are static:
+# guest-ARCH builds them into $(B)/static-ARCH.  x86_64 guests also get the
+# i386 and x32 cases (static libc from libc6-dev-i386, libc6-dev-x32);
+# aarch64 needs gcc-aarch64-linux-gnu and libc6-dev-arm64-cross.
+AARCH64_CC ?= aarch64-linux-gnu-gcc
+
+# static_cases(OBJDIR, CC, FLAGS, ARCH, SUFFIX): libvdso, libcase and every
+# case linked -static into $(B)/static-ARCH/cases/NAME-SUFFIX.  glibc warns
+# that a static dlopen needs its shared libraries at run time; the cases
+# only dlopen fake targets, which a guest has none of.  The filter hides
+# the compiler's exit status, so the new program's existence is the test.
+define static_cases
+$(B)/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$(2) $$(ALL_CFLAGS) $(3) -c $$< -o $$@
+
+$(B)/$(1)/libvdso.a: $$(LIB_SRCS:%.c=$(B)/$(1)/%.o)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+
+$(B)/$(1)/libcase.a: $$(CASELIB_SRCS:%.c=$(B)/$(1)/%.o)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+
+$(B)/static-$(4)/cases/%$(5): cases/%.c $(B)/$(1)/libcase.a $(B)/$(1)/libvdso.a $$(wildcard lib/*.h)
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$(2) $$(CSTD) $$(WARN) $$(CFLAGS) $(3) $$(CASE_INC) -static -o $$@ $$< \
+		$(B)/$(1)/libcase.a $(B)/$(1)/libvdso.a -ldl -lpthread 2>&1 | \
+		{ grep -v -e "Using 'dlopen' in statically linked" -e ": in function" >&2 || true; }
+	@test -x $$@
+endef
+
+$(eval $(call static_cases,static-x86_64/obj,$(CC),,x86_64,))
+$(eval $(call static_cases,static-x86_64/obj-i386,$(CC),$(M32_FLAGS),x86_64,-i386))
+$(eval $(call static_cases,static-x86_64/obj-x32,$(CC),$(X32_FLAGS),x86_64,-x32))
+$(eval $(call static_cases,static-aarch64/obj,$(AARCH64_CC),,aarch64,))
+
+$(B)/static-x86_64/init: runner/guest/init.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -static -o $@ $<
+
+$(B)/static-aarch64/init: runner/guest/init.c
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(CSTD) $(WARN) -O2 -static -o $@ $<
+
+GUEST_x86_64  := $(CASE_SRCS:cases/%.c=$(B)/static-x86_64/cases/%) \
+	$(if $(HAVE_M32),$(CASE_SRCS:cases/%.c=$(B)/static-x86_64/cases/%-i386)) \
+	$(if $(HAVE_MX32),$(CASE_SRCS:cases/%.c=$(B)/static-x86_64/cases/%-x32))
+GUEST_aarch64 := $(CASE_SRCS:cases/%.c=$(B)/static-aarch64/cases/%)
+
+.PHONY: guest-x86_64 guest-aarch64 deps-qemu test-kernels bench-kernels
+guest-x86_64: $(B)/static-x86_64/init $(GUEST_x86_64)
+guest-aarch64: $(B)/static-aarch64/init $(GUEST_aarch64)
+
+# QEMU is optional for `make test`: without it the QEMU tests skip, saying so
+deps-qemu:
+	@./install-deps qemu || echo "install-deps: no QEMU; the tests that boot kernels will skip" >&2
+
+# every Debian kernel fixtures/kernels/fetch knows, and this machine's; with
+# QEMU 10 from bookworm-backports when it can be had, as Debian 12's 7.2
+# crashes the 6.12 kernel at random under TCG (fixtures/kernels/fetch-qemu)
+KERNELS ?= 6.1-amd64 6.12-amd64 6.1-arm64
+WITH_QEMU = VDSOCONF_QEMU_DIR=$$(fixtures/kernels/fetch-qemu 2>/dev/null)
+test-kernels: deps-qemu all
+	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --host $(KERNELS:%=--kernel %) \
+		--json $(B)/results/matrix.json
+
+# seconds from QEMU start to /init, to the last result, and to QEMU's end
+bench-kernels: deps-qemu
+	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --bench $(KERNELS:%=--kernel %) \
+		--out $(B)/results/bench-kernels
 
 # --- install, kselftest style ---------------------------------------------
 # INSTALL_PATH/run_vdsoconf.sh runs INSTALL_PATH/vdsoconf/<case> as the

@@ -89,11 +89,54 @@ static void check_outside(const struct case_ctx *ctx)
 
 /* Each text range lies in one executable mapping; for the live vDSO that
  * mapping is [vdso] and the text spans it, page-rounded. */
+/* The section headers, where the image keeps them, are a second witness
+ * of where the code is, independent of the PT_LOADs the classifier uses:
+ * every allocated executable section must be classified in.  Returns the
+ * first section found outside, or 0 (none, or no usable section table). */
+static uint64_t exec_section_outside(const struct case_ctx *ctx, uint64_t *end)
+{
+	const struct vdso_image *img = &ctx->img;
+	unsigned es = img->elfclass == 64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+
+	if (img->layout != VDSO_LAYOUT_FILE || img->shentsize != es || !img->shnum ||
+	    img->shoff > img->size || (uint64_t)img->shnum * es > img->size - img->shoff)
+		return 0;
+	for (unsigned i = 0; i < img->shnum; i++) {
+		const unsigned char *sh = img->data + img->shoff + (uint64_t)i * es;
+		uint64_t flags, addr, size;
+
+		if (img->elfclass == 64) {
+			Elf64_Shdr h;
+
+			memcpy(&h, sh, sizeof(h));
+			flags = h.sh_flags, addr = h.sh_addr, size = h.sh_size;
+		} else {
+			Elf32_Shdr h;
+
+			memcpy(&h, sh, sizeof(h));
+			flags = h.sh_flags, addr = h.sh_addr, size = h.sh_size;
+		}
+		if ((flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR) || !size)
+			continue;
+		if (!vdso_vaddr_in_text(img, addr) || !vdso_vaddr_in_text(img, addr + size - 1)) {
+			*end = addr + size;
+			return addr;
+		}
+	}
+	return 0;
+}
+
 static void check_maps(const struct case_ctx *ctx)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	uint64_t sec_end = 0, sec = exec_section_outside(ctx, &sec_end);
 
 	case_point("pc.maps");
+	if (sec) {
+		case_fail("the executable section [%#llx, %#llx) is not all classified as text",
+			  (unsigned long long)sec, (unsigned long long)sec_end);
+		return;
+	}
 	for (unsigned i = 0; i < ctx->img.ntext; i++) {
 		uintptr_t lo = ctx->img.load_offset + (uintptr_t)ctx->img.text[i].start;
 		uintptr_t hi = ctx->img.load_offset + (uintptr_t)ctx->img.text[i].end;
@@ -109,8 +152,15 @@ static void check_maps(const struct case_ctx *ctx)
 				  (unsigned long)lo, (unsigned long)hi, perms, (unsigned long)ms, (unsigned long)me, name);
 			return;
 		}
+		/* [vdso] maps the whole image: past the text may come the
+		 * section headers (x86 6.1 keeps them after the PT_LOAD) */
+		uintptr_t img_end = hi, shend = ctx->img.load_offset + (uintptr_t)ctx->img.shoff +
+						(uintptr_t)ctx->img.shnum * ctx->img.shentsize;
+
+		if (ctx->img.shnum && shend > img_end)
+			img_end = shend;
 		if (!ctx->fake && (strcmp(name, "[vdso]") || ms != lo ||
-				   me != ((hi + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1)))) {
+				   me != ((img_end + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1)))) {
 			case_fail("text [%#lx, %#lx) does not span the mapping %s [%#lx, %#lx)", (unsigned long)lo,
 				  (unsigned long)hi, name, (unsigned long)ms, (unsigned long)me);
 			return;

@@ -95,7 +95,7 @@ static struct {
 	/* the lock-free maximum */
 	alignas(64) _Atomic int64_t max;
 	/* cross-CPU comparisons so far, in steps of 64, for the main thread */
-	alignas(64) atomic_uint_fast64_t cross_seen;
+	alignas(64) atomic_uint cross_seen;
 } S;
 
 static inline void cpu_pause(void)

@@ -87,10 +87,11 @@ static const struct vdso_arch_sym s390x[] = {
 	{ "__kernel_getrandom", "LINUX_2.6.29", VDSO_KV(6, 12, 0), OPT, NULL },
 };
 
+/* the 31-bit compat vDSO names its entry points apart (Debian 6.1 image) */
 static const struct vdso_arch_sym s390_compat[] = {
-	{ "__kernel_restart_syscall", "LINUX_2.6.29", 0, NOTYPE, NULL },
-	{ "__kernel_rt_sigreturn", "LINUX_2.6.29", 0, NOTYPE, NULL },
-	{ "__kernel_sigreturn", "LINUX_2.6.29", 0, NOTYPE, NULL },
+	{ "__kernel_compat_restart_syscall", "LINUX_2.6.29", 0, NOTYPE, NULL },
+	{ "__kernel_compat_rt_sigreturn", "LINUX_2.6.29", 0, NOTYPE, NULL },
+	{ "__kernel_compat_sigreturn", "LINUX_2.6.29", 0, NOTYPE, NULL },
 };
 
 static const struct vdso_arch_sym mips64[] = {

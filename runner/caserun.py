@@ -25,6 +25,7 @@ class CaseRun:
     exec_error: Optional[str] = None     # could not be started at all
     exec_skip: Optional[str] = None      # the kernel cannot run its ABI
     env: Dict[str, str] = field(default_factory=dict)   # what the runner added
+    reproduce: Optional[str] = None      # how to run it again, when not by its path
 
 
 def case_env(target: Optional[str]) -> Dict[str, str]:

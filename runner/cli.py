@@ -68,8 +68,27 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=_count, default=os.cpu_count() or 1, metavar="N",
                      help="run up to N cases at once (default: the number of CPUs)")
     run.add_argument("-v", "--verbose", action="store_true", help="one line per test point")
+    guest = run.add_argument_group("another kernel, booted under QEMU (TCG) with the suite")
+    guest.add_argument("--kernel", metavar="IMAGE",
+                       help="kernel image to boot, or a name fixtures/kernels/fetch downloads "
+                            "(6.1-amd64, 6.1-arm64, 6.12-amd64)")
+    guest.add_argument("--arch", choices=("x86_64", "aarch64"),
+                       help="the image's architecture (default: read from the image)")
+    guest.add_argument("--smp", type=_count, default=2, metavar="N",
+                       help="guest CPUs (default: 2, so that cross-CPU checks mean something)")
+    guest.add_argument("--boot-timeout", type=_seconds, default=None, metavar="S",
+                       help="give up when /init has not started after S seconds "
+                            "(default: 60 x86_64, 180 aarch64)")
+    guest.add_argument("--append", default="", metavar="ARGS",
+                       help="extra kernel command line arguments (e.g. vdso=0)")
     # parsed by runner/faults.py; listed here for --help
     sub.add_parser("faults", help="run every case against every fake vDSO; print the detection table",
+                   add_help=False)
+    # parsed by runner/lint.py; listed here for --help
+    sub.add_parser("lint", help="extract the vDSOs of kernel images and lint them with image files",
+                   add_help=False)
+    # parsed by runner/matrix.py
+    sub.add_parser("matrix", help="run the suite on several kernels under QEMU; print kernel x case",
                    add_help=False)
     return top
 
@@ -79,8 +98,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     if argv[:1] == ["faults"]:
         from runner import faults
         return faults.main(argv[1:])
+    if argv[:1] == ["lint"]:
+        from runner import lint
+        return lint.main(argv[1:])
+    if argv[:1] == ["matrix"]:
+        from runner import matrix
+        return matrix.main(argv[1:])
     p = parser()
     args = p.parse_args(argv)
+    if args.kernel:
+        from runner import guestrun
+        return guestrun.main(p, args)
+    if args.arch or args.append or args.boot_timeout or args.smp != 2:
+        p.error("--arch, --smp, --boot-timeout and --append need --kernel")
     if args.target and not os.path.isfile(args.target):
         p.error(f"--target {args.target}: no such file")
     cases_dir = args.cases_dir.resolve()
@@ -111,7 +141,8 @@ def _pytest_args(args, cases_dir: Path, cases: List[Path]) -> List[str]:
         # no ini file, no conftest.py and no rootdir from wherever the user
         # stands: the run must not depend on the current directory
         "-c", os.devnull, "--rootdir", str(cases_dir), "--confcutdir", str(cases_dir),
-        "-o", "junit_suite_name=vdsoconf", "-o", "junit_family=xunit2",
+        "-o", f"junit_suite_name={getattr(args, 'suite_name', 'vdsoconf')}",
+        "-o", "junit_family=xunit2",
         "-v" if args.verbose else "-q",
         # every skip, xfail and failure listed with its reason at the end
         "-rfsxX",
@@ -121,6 +152,8 @@ def _pytest_args(args, cases_dir: Path, cases: List[Path]) -> List[str]:
     ]
     if args.target:
         out += ["--vdsoconf-target", os.path.abspath(args.target)]
+    if getattr(args, "recorded", None):
+        out += ["--vdsoconf-recorded", args.recorded]
     if args.filter:
         out += ["-k", args.filter]
     for flag, path in (("--junitxml", args.junit), ("--vdsoconf-json", args.json),

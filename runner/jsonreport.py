@@ -34,17 +34,21 @@ def build(state: RunState) -> Dict[str, Any]:
             "malformed": c.verdict.malformed,
             "tests": tests,
         })
-    return {
+    system = state.system
+    report = {
         "version": 1,
-        "kernel": platform.release(),
-        "machine": platform.machine(),
-        "clocksource": _clocksource(),
+        "kernel": system.get("kernel") or platform.release(),
+        "machine": system.get("machine") or platform.machine(),
+        "clocksource": system.get("clocksource") if system else _clocksource(),
         "target": state.target,
         "started": started.isoformat(timespec="seconds"),
-        "duration_s": round(state.duration_s, 3),
+        "duration_s": round(system.get("duration_s", state.duration_s), 3),
         "cases": cases,
         "totals": totals(state),
     }
+    if system.get("guest"):
+        report["guest"] = system["guest"]
+    return report
 
 
 def totals(state: RunState) -> Dict[str, int]:

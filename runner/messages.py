@@ -10,6 +10,8 @@ from runner.ktap import Node
 
 def reproduce(run: CaseRun, cwd: str) -> str:
     """The shell line that runs this case again the same way."""
+    if run.reproduce:
+        return run.reproduce
     path = run.path
     rel = os.path.relpath(path, cwd)
     if not rel.startswith(".."):

@@ -14,7 +14,7 @@ from typing import Optional
 
 import pytest
 
-from runner import jsonreport, ktap, ktaplog, messages
+from runner import jsonreport, ktap, ktaplog, messages, recording
 from runner.caserun import TARGET_ENV, run_case
 from runner.discover import DEFAULT_CASES_DIR, is_case
 from runner.points import flatten
@@ -34,6 +34,9 @@ def pytest_addoption(parser):
                 help="seconds before a case is killed (default: %(default)s)")
     g.addoption("--vdsoconf-json", default=None, help="write the JSON report here")
     g.addoption("--vdsoconf-ktap", default=None, help="write the combined KTAP log here")
+    g.addoption("--vdsoconf-recorded", default=None, metavar="DIR",
+                help="replay the case runs recorded in DIR (a QEMU guest's) instead of "
+                     "executing programs")
     g.addoption("--vdsoconf-jobs", type=int, default=1,
                 help="run up to N cases at once (default: %(default)s)")
 
@@ -47,6 +50,9 @@ def pytest_configure(config):
     if config.getoption("--vdsoconf-timeout") <= 0:
         raise pytest.UsageError("--vdsoconf-timeout must be a positive number of seconds")
     state = RunState(target=target or os.environ.get(TARGET_ENV))
+    recorded = config.getoption("--vdsoconf-recorded")
+    if recorded:
+        state.system = recording.load_system(Path(recorded))
     config.stash[STATE] = state
     config.pluginmanager.register(_Recorder(state), "vdsoconf-recorder")
 
@@ -62,11 +68,19 @@ class _Recorder:
 
 def pytest_report_header(config):
     state = config.stash[STATE]
+    if config.getoption("--vdsoconf-recorded"):
+        return [f"vdsoconf: case runs recorded in {config.getoption('--vdsoconf-recorded')}, "
+                f"kernel {state.system.get('kernel', '?')}"]
     return [f"vdsoconf: cases in {config.getoption('--vdsoconf-cases-dir')}, "
             f"target {state.target or 'live vDSO'}"]
 
 
 def pytest_collect_file(file_path: Path, parent):
+    recorded = parent.config.getoption("--vdsoconf-recorded")
+    if recorded:
+        if recording.is_record(file_path, Path(recorded)):
+            return CaseFile.from_parent(parent, path=file_path)
+        return None
     cases_dir = Path(parent.config.getoption("--vdsoconf-cases-dir")).resolve()
     if file_path.parent.resolve() == cases_dir and is_case(file_path):
         return CaseFile.from_parent(parent, path=file_path)
@@ -113,11 +127,14 @@ class CaseFile(pytest.File):
     def collect(self):
         config = self.config
         state = config.stash[STATE]
-        started = _started_runs(config, self.path).get(str(self.path))
-        # an inherited VDSOCONF_TARGET is passed on explicitly too, so that
-        # the reproduce line shows it
-        run = started.result() if started else run_case(
-            str(self.path), config.getoption("--vdsoconf-timeout"), state.target)
+        if config.getoption("--vdsoconf-recorded"):
+            run = recording.load_run(self.path)
+        else:
+            started = _started_runs(config, self.path).get(str(self.path))
+            # an inherited VDSOCONF_TARGET is passed on explicitly too, so
+            # that the reproduce line shows it
+            run = started.result() if started else run_case(
+                str(self.path), config.getoption("--vdsoconf-timeout"), state.target)
         doc = ktap.parse(run.stdout)
         result = CaseResult(run, doc, judge(run, doc))
         key = str(self.path)

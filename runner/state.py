@@ -6,7 +6,7 @@ other and with what pytest itself reported.
 
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from runner.caserun import CaseRun
 from runner.ktap import Node
@@ -39,6 +39,8 @@ class RunState:
     finished: Optional[float] = None
     cases: Dict[str, CaseResult] = field(default_factory=dict)
     outcomes: Dict[str, Outcome] = field(default_factory=dict)
+    # the machine the cases ran on when it is not this one (runner/recording.py)
+    system: Dict[str, Any] = field(default_factory=dict)
 
     @property
     def duration_s(self) -> float:

@@ -9,6 +9,9 @@ static const char usage[] =
 	"  inspect [--json] (--self | FILE)   describe an image: symbols, versions, notes\n"
 	"  dump -o FILE                       write the live vDSO as mapped\n"
 	"  lookups FILE...                    check GNU, SysV and linear lookups agree\n"
+	"  extract [--json] KERNEL [-o DIR]   find the vDSOs in a kernel image, write them to DIR\n"
+	"  lint [--json] [--strict] IMAGE...  check images against the kernel's vDSO rules (KTAP)\n"
+	"  diff (--self | FILE) FILE          byte ranges that differ, explained by x86 alternatives\n"
 	"exit status: 0 ok, 1 invalid image or failed check, 2 usage\n";
 
 int main(int argc, char **argv)
@@ -25,5 +28,11 @@ int main(int argc, char **argv)
 		return cmd_dump(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lookups"))
 		return cmd_lookups(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "extract"))
+		return cmd_extract(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lint"))
+		return cmd_lint(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return cmd_diff(argc - 1, argv + 1);
 	return tool_usage("unknown command '%s'", argv[1]);
 }

@@ -32,5 +32,8 @@ void inspect_print(FILE *f, const struct vdso_image *img, const char *file, int 
 int cmd_inspect(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_lookups(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

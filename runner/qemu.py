@@ -1,0 +1,274 @@
+"""Boot a kernel under QEMU (TCG) with our initramfs; capture its console.
+
+What the guest printed is read by runner/guestlog.py; here is only the
+machine: which QEMU and which options per architecture, the watchdogs, and
+what became of the boot, named so that a user knows what to look at:
+
+  ok              /init ran every case and said so
+  no output       not one byte on the console within --boot-timeout
+  boot timeout    the kernel printed, but /init did not start in time
+  kernel panic    "Kernel panic - not syncing" (panic=-1 and -no-reboot
+                  end QEMU at once)
+  hang            /init stopped reporting for longer than a case may run
+  qemu error      QEMU refused the image or the options
+  exited          QEMU ended before /init was done, without a panic
+"""
+
+import functools
+import os
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+from runner import guestlog
+
+ARCHES = ("x86_64", "aarch64")
+# Guest /init reports within a case's timeout plus this: TCG is slow, and
+# killing a case and draining its pipes takes a moment.
+STALL_MARGIN_S = 30.0
+POWEROFF_WAIT_S = 30.0
+PANIC = re.compile(r"Kernel panic - not syncing: ?(.*)")
+OOPS = re.compile(r"(BUG: .*|Oops: .*|general protection fault.*|"
+                  r"Unable to handle kernel .*|WARNING: CPU: .*|watchdog: BUG: .*)")
+
+
+@dataclass
+class Machine:
+    qemu: str
+    console: str
+    args: List[str]
+
+
+# x86_64: TCG offers no invariant TSC, and without one Linux trusts the TSC
+# across CPUs only on Intel; on any other vendor it marks the TSC unstable as
+# soon as there are two CPUs and runs on hpet, which has no vDSO mode, so
+# every clock call would take the system call.  arm64: pauth-impdef keeps
+# pointer authentication but makes it cheap to emulate.
+MACHINES = {
+    "x86_64": Machine("qemu-system-x86_64", "ttyS0",
+                      ["-cpu", "max,vendor=GenuineIntel"]),
+    "aarch64": Machine("qemu-system-aarch64", "ttyAMA0",
+                       ["-M", "virt", "-cpu", "max,pauth-impdef=on"]),
+}
+
+
+@dataclass
+class Boot:
+    kernel: str
+    arch: str
+    argv: List[str] = field(default_factory=list)
+    cmdline: str = ""
+    outcome: str = "ok"
+    detail: str = ""
+    console: str = ""               # everything QEMU's serial port gave us
+    qemu_stderr: str = ""
+    qemu_version: str = "?"
+    returncode: Optional[int] = None
+    powered_off: bool = False
+    boot_s: Optional[float] = None  # QEMU start to /init's first line
+    done_s: Optional[float] = None  # QEMU start to /init's last line
+    total_s: float = 0.0
+    log: guestlog.GuestLog = field(default_factory=guestlog.GuestLog)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+    def tail(self, lines: int = 25) -> List[str]:
+        body = self.console.replace("\r", "").rstrip("\n").split("\n") if self.console else []
+        return body[-lines:]
+
+    def problems(self) -> List[str]:
+        """Oopses, BUGs and warnings the kernel printed even under `quiet`."""
+        return [line for line in self.log.kernel if OOPS.search(line)]
+
+
+# An unpacked QEMU (fixtures/kernels/fetch-qemu) instead of the one on PATH
+QEMU_DIR_ENV = "VDSOCONF_QEMU_DIR"
+
+
+def qemu_binary(arch: str) -> Optional[str]:
+    unpacked = os.environ.get(QEMU_DIR_ENV)
+    if unpacked:
+        path = Path(unpacked) / "usr" / "bin" / MACHINES[arch].qemu
+        return str(path) if os.access(path, os.X_OK) else None
+    return shutil.which(MACHINES[arch].qemu)
+
+
+@functools.lru_cache(maxsize=None)
+def version(binary: str) -> str:
+    """"QEMU emulator version 7.2.22 (Debian ...)" -> "7.2.22"."""
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True,
+                             timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    m = re.search(r"version (\S+)", out)
+    return m.group(1) if m else "?"
+
+
+def _firmware() -> List[str]:
+    """An unpacked QEMU still looks for its firmware under /usr/share."""
+    unpacked = os.environ.get(QEMU_DIR_ENV)
+    if not unpacked:
+        return []
+    share = Path(unpacked) / "usr" / "share"
+    return ["-L", str(share / "qemu"), "-L", str(share / "seabios")]
+
+
+def command(kernel: Path, initrd: Path, arch: str, smp: int, case_timeout: float,
+            append: str = "", memory: str = "512M") -> List[str]:
+    m = MACHINES[arch]
+    cmdline = " ".join(filter(None, [
+        f"console={m.console}", "panic=-1", "quiet",
+        # kernel lines get a timestamp, which is how guestlog tells them apart
+        "printk.time=1", "rdinit=/init", f"vdsoconf.timeout={int(case_timeout + 0.999)}",
+        append.strip()]))
+    return [qemu_binary(arch) or m.qemu, "-accel", "tcg", *m.args, *_firmware(), "-smp", str(smp), "-m", memory,
+            "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+            "-no-reboot", "-kernel", str(kernel), "-initrd", str(initrd), "-append", cmdline]
+
+
+def boot(kernel: Path, initrd: Path, arch: str, *, smp: int = 2, boot_timeout: float = 120.0,
+         case_timeout: float = 60.0, append: str = "", console_log: Optional[Path] = None,
+         progress=None) -> Boot:
+    """Run the guest to its end; never raises for anything the guest does.
+
+    progress(name) is called as each case begins, for a live display."""
+    argv = command(kernel, initrd, arch, smp, case_timeout, append)
+    b = Boot(kernel=str(kernel), arch=arch, argv=argv, cmdline=argv[-1])
+    if qemu_binary(arch) is None:
+        where = os.environ.get(QEMU_DIR_ENV)
+        b.outcome = "qemu error"
+        b.detail = (f"{MACHINES[arch].qemu} not found " +
+                    (f"in {QEMU_DIR_ENV}={where}" if where else "(./install-deps qemu)"))
+        return b
+    b.qemu_version = version(argv[0])
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    raw, err = bytearray(), bytearray()
+    sink = open(console_log, "wb") if console_log else None
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    sel.register(proc.stderr, selectors.EVENT_READ)
+    last_progress, seen, running = start, 0, None
+    stall = case_timeout + STALL_MARGIN_S
+    try:
+        while sel.get_map():
+            now = time.monotonic()
+            if b.log.done:
+                limit = last_progress + POWEROFF_WAIT_S
+            elif b.log.hello is None:
+                limit = start + boot_timeout
+            else:
+                limit = last_progress + stall
+            if now >= limit:
+                _stop(proc)
+                _timed_out(b, now - start, boot_timeout, stall, bool(raw))
+                break
+            for key, _ in sel.select(timeout=min(0.5, limit - now)):
+                chunk = os.read(key.fileobj.fileno(), 65536)
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                    continue
+                if key.fileobj is proc.stderr:
+                    err += chunk
+                    continue
+                raw += chunk
+                if sink:
+                    sink.write(chunk)
+                    sink.flush()
+            if len(raw) != seen:
+                seen = len(raw)
+                log = guestlog.parse(raw.decode("utf-8", "replace"))
+                if (log.hello, len(log.cases), log.running, log.done) != \
+                        (b.log.hello, len(b.log.cases), b.log.running, b.log.done):
+                    last_progress = time.monotonic()
+                    if log.hello and b.boot_s is None:
+                        b.boot_s = last_progress - start
+                    if log.done and b.done_s is None:
+                        b.done_s = last_progress - start
+                if log.running and log.running != running and progress:
+                    progress(log.running)
+                running = log.running
+                b.log = log
+        b.returncode = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        b.returncode = proc.wait()
+    finally:
+        sel.close()
+        if sink:
+            sink.close()
+        if proc.poll() is None:
+            _stop(proc)
+            proc.wait()
+    b.total_s = time.monotonic() - start
+    b.console = raw.decode("utf-8", "replace")
+    b.qemu_stderr = err.decode("utf-8", "replace")
+    b.log = guestlog.parse(b.console)
+    if b.outcome == "ok":
+        _judge_exit(b)
+    return b
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _timed_out(b: Boot, elapsed: float, boot_timeout: float, stall: float, any_output: bool):
+    if b.log.done:
+        # every result is in; the machine just would not switch off
+        b.detail = f"the guest did not power off within {POWEROFF_WAIT_S:g} s; QEMU was killed"
+    elif b.log.hello is None and not any_output:
+        b.outcome = "no output"
+        b.detail = (f"no output within {boot_timeout:g} s: the kernel printed nothing on "
+                    f"{MACHINES[b.arch].console} (wrong architecture or console, no serial "
+                    "driver built in, or it hung before the console came up)")
+    elif b.log.hello is None:
+        b.outcome = "boot timeout"
+        b.detail = (f"boot timeout: /init did not start within {boot_timeout:g} s "
+                    "(the console tail shows how far the kernel got)")
+    else:
+        b.outcome = "hang"
+        where = f"while running case {b.log.running}" if b.log.running else "between cases"
+        b.detail = (f"the guest stopped reporting {where}: nothing for {stall:g} s "
+                    f"(case timeout + {STALL_MARGIN_S:g} s); QEMU was killed after {elapsed:.0f} s")
+
+
+def _judge_exit(b: Boot) -> None:
+    panic = next((m for m in map(PANIC.search, b.console.split("\n")) if m), None)
+    b.powered_off = b.log.done and b.returncode == 0 and panic is None
+    if panic:
+        where = f" while running case {b.log.running}" if b.log.running else (
+            " after the last case" if b.log.done else
+            " before /init started" if b.log.hello is None else " between cases")
+        b.outcome = "kernel panic"
+        b.detail = f"kernel panic{where}: {panic.group(1).strip()}"
+        if b.log.done and "Attempted to kill init" in panic.group(1):
+            # /init returned after reboot() failed: the results are whole
+            b.outcome, b.detail = "ok", "the guest did not power off (reboot() failed; init exited)"
+        return
+    if b.log.done:
+        return
+    first = next((line for line in b.qemu_stderr.splitlines() if line.strip()), "")
+    if b.log.hello is None and not b.console.strip() and b.returncode not in (0, None):
+        b.outcome = "qemu error"
+        b.detail = f"QEMU could not boot {b.kernel}: {first or f'exit status {b.returncode}'}"
+    else:
+        b.outcome = "exited"
+        where = f"while running case {b.log.running}" if b.log.running else (
+            "before /init started" if b.log.hello is None else "between cases")
+        b.detail = (f"QEMU exited (status {b.returncode}) {where}, without a kernel panic"
+                    + (f": {first}" if first else ""))
+
