@@ -231,8 +231,8 @@ int sample_run(const struct case_ctx *ctx, const char *role, struct sample_resul
 
 	memset(r, 0, sizeof(*r));
 	if (!HAVE_CONTEXT_PC) {
-		snprintf(why, len, "reading the interrupted PC is not implemented for this architecture");
-		return -1;
+		snprintf(why, len, "reading the interrupted PC from a ucontext is only done for x86 and arm");
+		return SAMPLE_UNSUPPORTED;
 	}
 	if (!fn || case_mapping_of((uintptr_t)fn, &ms, &me, perms, name, sizeof(name))) {
 		snprintf(why, len, "%s is not resolved or not mapped", role);

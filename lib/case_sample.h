@@ -36,7 +36,9 @@ struct sample_result {
 	double cpu_seconds;
 };
 
-/* 0 with r filled, or -1 with why (set-up failed; nothing measured). */
+#define SAMPLE_UNSUPPORTED (-2)
+/* 0 with r filled, -1 with why (set-up failed; nothing measured), or
+ * SAMPLE_UNSUPPORTED with why (no way to sample on this architecture). */
 int sample_run(const struct case_ctx *ctx, const char *role, struct sample_result *r, char *why, size_t len);
 /* Roles whose fast path depends on the clocksource. */
 int sample_needs_clocksource(const char *role);
