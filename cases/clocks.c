@@ -63,7 +63,7 @@
 
 #include "case.h"
 #include "case_clock.h"
-#include "case_timecheck.h"
+#include "case_guarded.h"
 
 #if defined(SYS_clock_gettime64)
 #include <linux/time_types.h>
@@ -117,13 +117,6 @@ static vdso_clock_getres_t vgetres;
 static struct case_cpuset cpus;
 static double scale = 1.0;
 static uint32_t kernel;	/* running kernel, VDSO_KV */
-
-/* what a check found: diagnostics, and why it failed */
-struct outcome {
-	int fail;
-	char diag[1024];
-	char why[1024];
-};
 
 /* the vDSO readings of one clock, judged by clock.normalized */
 static struct {
@@ -211,7 +204,7 @@ static char *fmt(char *buf, size_t len, const struct rd *r)
 
 /* --- clock.bracket ------------------------------------------------------------ */
 
-static void bracket(const struct api *api, const struct clk *c, double seconds, struct outcome *o)
+static void bracket(const struct api *api, const struct clk *c, double seconds, struct timecheck_outcome *o)
 {
 	unsigned long long rounds = 0, bad = 0, errs = 0, first_at = 0, tight = 0;
 	int64_t maxgap = 0, mingap = INT64_MAX, t0 = case_mono_ns();
@@ -290,14 +283,14 @@ static void bracket(const struct api *api, const struct clk *c, double seconds, 
 	}
 }
 
-static void check_bracket(const struct clk *c, struct outcome *o)
+static void check_bracket(const struct clk *c, struct timecheck_outcome *o)
 {
 	bracket(&api_gettime, c, BRACKET_S * scale, o);
 }
 
 /* --- clock.sequence ----------------------------------------------------------- */
 
-static void check_sequence(const struct clk *c, struct outcome *o)
+static void check_sequence(const struct clk *c, struct timecheck_outcome *o)
 {
 	unsigned long long i, bad = 0, errs = 0, migrations = 0, first_at = 0;
 	int64_t end, t0 = case_mono_ns(), maxstep = 0;
@@ -366,7 +359,7 @@ static void check_sequence(const struct clk *c, struct outcome *o)
 
 /* --- clock.coarse -------------------------------------------------------------- */
 
-static void check_coarse(const struct clk *c, struct outcome *o)
+static void check_coarse(const struct clk *c, struct timecheck_outcome *o)
 {
 	clockid_t fine = c->desc->fine;
 	struct timespec r;
@@ -467,33 +460,23 @@ static int is_wall(clockid_t id)
 	       id == CLOCK_REALTIME_ALARM;
 }
 
-static void guarded(const struct clk *c, void (*fn)(const struct clk *c, struct outcome *o))
+struct guarded_clk {
+	const struct clk *c;
+	void (*fn)(const struct clk *c, struct timecheck_outcome *o);
+};
+
+static void guarded_call(const void *arg, struct timecheck_outcome *o)
 {
-	struct outcome o;
+	const struct guarded_clk *g = arg;
 
-	for (int attempt = 1;; attempt++) {
-		int fd = is_wall(c->id) ? clockset_watch() : -1;
-		int set;
+	g->fn(g->c, o);
+}
 
-		memset(&o, 0, sizeof(o));
-		fn(c, &o);
-		set = clockset_fired(fd);
-		clockset_close(fd);
-		if (!o.fail || !set)
-			break;
-		case_diag("attempt %d failed while CLOCK_REALTIME was set (timerfd cancel-on-set fired), which "
-			  "moves %s legitimately: %s", attempt, c->name, o.why);
-		if (attempt == 2) {
-			case_skip("CLOCK_REALTIME was set (stepped) during both attempts: no verdict possible");
-			return;
-		}
-	}
-	if (o.diag[0])
-		case_diag("%s", o.diag);
-	if (o.fail)
-		case_fail("%s", o.why);
-	else
-		case_pass();
+static void guarded(const struct clk *c, void (*fn)(const struct clk *c, struct timecheck_outcome *o))
+{
+	struct guarded_clk g = { c, fn };
+
+	case_guarded(is_wall(c->id), guarded_call, &g);
 }
 
 /* --- clock.normalized, clock.getres, clock.einval ------------------------------- */
@@ -714,7 +697,7 @@ static int sys_read64(clockid_t id, struct rd *r)
 
 static const struct api api_gettime64 = { "clock_gettime64", vdso_read64, sys_read64 };
 
-static void check_bracket64(const struct clk *c, struct outcome *o)
+static void check_bracket64(const struct clk *c, struct timecheck_outcome *o)
 {
 	bracket(&api_gettime64, c, TIME64_S * scale, o);
 	if (!o->fail && norm.bad) {

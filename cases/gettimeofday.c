@@ -42,7 +42,7 @@
 
 #include "case.h"
 #include "case_clock.h"
-#include "case_timecheck.h"
+#include "case_guarded.h"
 
 /* Wall-time budgets (s) at the default duration; --duration S scales
  * them by S / NOMINAL_S. */
@@ -73,12 +73,6 @@ static struct {
 	struct timezone first;
 } tzs;
 
-struct outcome {
-	int fail;
-	char diag[1024];
-	char why[1024];
-};
-
 static char *fmt_tv(char *buf, size_t len, const struct timeval *tv)
 {
 	snprintf(buf, len, "%" PRId64 ".%06" PRId64, (int64_t)tv->tv_sec, (int64_t)tv->tv_usec);
@@ -101,7 +95,7 @@ static int tv_ok(const struct timeval *tv)
 
 /* realtime: 0 brackets with the gettimeofday syscall (us), 1 with
  * CLOCK_REALTIME syscall readings truncated to us */
-static void gtod_bracket(int realtime, double seconds, struct outcome *o)
+static void gtod_bracket(int realtime, double seconds, struct timecheck_outcome *o)
 {
 	unsigned long long rounds = 0, bad = 0, unnorm = 0, errs = 0, tight = 0;
 	int64_t maxgap = 0, mingap = INT64_MAX, t0 = case_mono_ns(), fa = 0, fb = 0;
@@ -197,19 +191,19 @@ static void gtod_bracket(int realtime, double seconds, struct outcome *o)
 	}
 }
 
-static void check_gtod_bracket(struct outcome *o)
+static void check_gtod_bracket(struct timecheck_outcome *o)
 {
 	gtod_bracket(0, GTOD_BRACKET_S * scale, o);
 }
 
-static void check_gtod_realtime(struct outcome *o)
+static void check_gtod_realtime(struct timecheck_outcome *o)
 {
 	gtod_bracket(1, GTOD_REALTIME_S * scale, o);
 }
 
 /* --- time.* ------------------------------------------------------------------------- */
 
-static void check_time_tloc(struct outcome *o)
+static void check_time_tloc(struct timecheck_outcome *o)
 {
 	unsigned long long n, bad = 0;
 	int64_t end = case_mono_ns() + (int64_t)(TIME_TLOC_S * scale * 1e9);
@@ -235,7 +229,7 @@ static void check_time_tloc(struct outcome *o)
 }
 
 /* coarse: 0 brackets with the time syscall, 1 with CLOCK_REALTIME_COARSE seconds */
-static void time_bracket(int coarse, double seconds, struct outcome *o)
+static void time_bracket(int coarse, double seconds, struct timecheck_outcome *o)
 {
 	unsigned long long n, bad = 0, crossings = 0;
 	int64_t end = case_mono_ns() + (int64_t)(seconds * 1e9), fa = 0, fb = 0;
@@ -289,44 +283,33 @@ static void time_bracket(int coarse, double seconds, struct outcome *o)
 	}
 }
 
-static void check_time_bracket(struct outcome *o)
+static void check_time_bracket(struct timecheck_outcome *o)
 {
 	time_bracket(0, TIME_BRACKET_S * scale, o);
 }
 
-static void check_time_coarse(struct outcome *o)
+static void check_time_coarse(struct timecheck_outcome *o)
 {
 	time_bracket(1, TIME_COARSE_S * scale, o);
 }
 
 /* --- guarded runs --------------------------------------------------------------- */
 
-static void guarded(void (*fn)(struct outcome *o))
+struct guarded_fn {
+	void (*fn)(struct timecheck_outcome *o);
+};
+
+static void guarded_call(const void *arg, struct timecheck_outcome *o)
 {
-	struct outcome o;
+	((const struct guarded_fn *)arg)->fn(o);
+}
 
-	for (int attempt = 1;; attempt++) {
-		int fd = clockset_watch(), set;
+/* every check here reads REALTIME, which a step moves */
+static void guarded(void (*fn)(struct timecheck_outcome *o))
+{
+	struct guarded_fn g = { fn };
 
-		memset(&o, 0, sizeof(o));
-		fn(&o);
-		set = clockset_fired(fd);
-		clockset_close(fd);
-		if (!o.fail || !set)
-			break;
-		case_diag("attempt %d failed while CLOCK_REALTIME was set (timerfd cancel-on-set fired): %s", attempt,
-			  o.why);
-		if (attempt == 2) {
-			case_skip("CLOCK_REALTIME was set (stepped) during both attempts: no verdict possible");
-			return;
-		}
-	}
-	if (o.diag[0])
-		case_diag("%s", o.diag);
-	if (o.fail)
-		case_fail("%s", o.why);
-	else
-		case_pass();
+	case_guarded(1, guarded_call, &g);
 }
 
 /* --- timezone and NULL arguments -------------------------------------------------- */
@@ -481,7 +464,7 @@ static unsigned plan(struct case_ctx *ctx)
 	return 5 + 4;
 }
 
-static void time_point(const char *name, void (*fn)(struct outcome *o))
+static void time_point(const char *name, void (*fn)(struct timecheck_outcome *o))
 {
 	case_point("%s", name);
 	if (!vtime)

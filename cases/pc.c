@@ -95,32 +95,16 @@ static void check_outside(const struct case_ctx *ctx)
  * first section found outside, or 0 (none, or no usable section table). */
 static uint64_t exec_section_outside(const struct case_ctx *ctx, uint64_t *end)
 {
-	const struct vdso_image *img = &ctx->img;
-	unsigned es = img->elfclass == 64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	unsigned n = vdso_section_count(&ctx->img);
+	struct vdso_shdr sh;
 
-	if (img->layout != VDSO_LAYOUT_FILE || img->shentsize != es || !img->shnum ||
-	    img->shoff > img->size || (uint64_t)img->shnum * es > img->size - img->shoff)
-		return 0;
-	for (unsigned i = 0; i < img->shnum; i++) {
-		const unsigned char *sh = img->data + img->shoff + (uint64_t)i * es;
-		uint64_t flags, addr, size;
-
-		if (img->elfclass == 64) {
-			Elf64_Shdr h;
-
-			memcpy(&h, sh, sizeof(h));
-			flags = h.sh_flags, addr = h.sh_addr, size = h.sh_size;
-		} else {
-			Elf32_Shdr h;
-
-			memcpy(&h, sh, sizeof(h));
-			flags = h.sh_flags, addr = h.sh_addr, size = h.sh_size;
-		}
-		if ((flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR) || !size)
+	for (unsigned i = 0; i < n; i++) {
+		if (vdso_section_at(&ctx->img, i, &sh) != VDSO_OK || !sh.size ||
+		    (sh.flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR))
 			continue;
-		if (!vdso_vaddr_in_text(img, addr) || !vdso_vaddr_in_text(img, addr + size - 1)) {
-			*end = addr + size;
-			return addr;
+		if (!vdso_vaddr_in_text(&ctx->img, sh.addr) || !vdso_vaddr_in_text(&ctx->img, sh.addr + sh.size - 1)) {
+			*end = sh.addr + sh.size;
+			return sh.addr;
 		}
 	}
 	return 0;

@@ -247,6 +247,23 @@ uint32_t vdso_gnu_hash(const char *name);
 const struct vdso_version *vdso_version_by_index(const struct vdso_image *img,
 						 unsigned index);
 
+/* --- sections -------------------------------------------------------- */
+
+struct vdso_shdr {
+	const char *name;	/* NULL unless a terminated string in .shstrtab */
+	uint32_t name_off, type;
+	uint64_t flags, addr, offset, size, entsize;
+	int in_image;		/* offset and size lie inside the image bytes */
+};
+
+/* Sections of a FILE-layout image with a usable section table (0 when it
+ * has none: they are optional, and not mapped for a loaded object). */
+unsigned vdso_section_count(const struct vdso_image *img);
+/* Section i, bounds-checked; VDSO_NOT_FOUND past the table. */
+int vdso_section_at(const struct vdso_image *img, unsigned i, struct vdso_shdr *out);
+/* The first section of that name; VDSO_NOT_FOUND if none. */
+int vdso_section_named(const struct vdso_image *img, const char *name, struct vdso_shdr *out);
+
 /* --- text ----------------------------------------------------------- */
 
 /* Is this runtime address inside an executable PT_LOAD of a loaded image? */

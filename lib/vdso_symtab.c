@@ -126,25 +126,15 @@ static int parse_gnu(struct vdso_image *img, uint64_t fit)
  * they are optional, so this is a fallback, not a rule. */
 static int count_from_sections(struct vdso_image *img, uint64_t fit)
 {
-	unsigned shsz = img->elfclass == 64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-	const unsigned char *sh;
+	unsigned n = vdso_section_count(img);
+	struct vdso_shdr sh;
 
-	if (img->layout != VDSO_LAYOUT_FILE || img->shentsize != shsz || !img->shnum)
-		return -1;
-	sh = vdso_at_offset(img, img->shoff, (uint64_t)img->shnum * shsz);
-	if (!sh)
-		return -1;
-	for (unsigned i = 0; i < img->shnum; i++, sh += shsz) {
-		uint32_t type = vdso_rd32(img, sh + 4);
-		uint64_t addr, size;
-
-		if (type != SHT_DYNSYM)
+	for (unsigned i = 0; i < n; i++) {
+		if (vdso_section_at(img, i, &sh) != VDSO_OK || sh.type != SHT_DYNSYM)
 			continue;
-		addr = img->elfclass == 64 ? vdso_rd64(img, sh + 16) : vdso_rd32(img, sh + 12);
-		size = img->elfclass == 64 ? vdso_rd64(img, sh + 32) : vdso_rd32(img, sh + 20);
-		if (addr != img->dt[VDSO_DT_SYMTAB] || size / img->syment > fit)
+		if (sh.addr != img->dt[VDSO_DT_SYMTAB] || sh.size / img->syment > fit)
 			return -1;
-		img->nsyms = (uint32_t)(size / img->syment);
+		img->nsyms = (uint32_t)(sh.size / img->syment);
 		return 0;
 	}
 	return -1;

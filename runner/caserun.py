@@ -4,6 +4,7 @@ import errno
 import os
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Dict, Optional
@@ -28,6 +29,24 @@ class CaseRun:
     reproduce: Optional[str] = None      # how to run it again, when not by its path
 
 
+def elf_abi(path: str) -> Optional[tuple]:
+    """(EI_CLASS, EI_DATA, e_machine) of an ELF file, or None."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+    except OSError:
+        return None
+    if len(head) < 20 or head[:4] != b"\x7fELF" or head[5] not in (1, 2):
+        return None
+    return head[4], head[5], int.from_bytes(head[18:20], "little" if head[5] == 1 else "big")
+
+
+def foreign_abi(path: str) -> bool:
+    """An ELF program of another ABI than the runner's own interpreter."""
+    theirs, ours = elf_abi(path), elf_abi(sys.executable)
+    return theirs is not None and ours is not None and theirs != ours
+
+
 def case_env(target: Optional[str]) -> Dict[str, str]:
     return {TARGET_ENV: target} if target else {}
 
@@ -43,12 +62,13 @@ def run_case(path: str, timeout_s: float, target: Optional[str] = None) -> CaseR
         proc = subprocess.Popen([path], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=env, start_new_session=True)
     except OSError as e:
-        if e.errno == errno.ENOEXEC:
+        if e.errno == errno.ENOEXEC and foreign_abi(path):
             # a binary of an ABI this kernel was built without (x32 needs
             # CONFIG_X86_X32_ABI): nothing to check, and nothing wrong
             run.exec_skip = (f"the kernel cannot execute {os.path.basename(path)} "
                              "(exec format error): its ABI is not configured in this kernel")
         else:
+            # a broken build of our own ABI is a failure, not a skip
             run.exec_error = f"cannot execute {path}: {e.strerror or e}"
         return run
     try:

@@ -19,31 +19,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "bench.h"
 #include "vdsotool/tool.h"
 #include "vdsotool/extract.h"
-
-#define BATCHES 7
-
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* The subcommands print (and say on stderr what fixtures break); the
  * bench wants their time, not their output. */
@@ -92,7 +70,7 @@ static void bench_lint(char **images, int n)
 			r[b] = (now_ns() - t0) / rounds;
 			quiet(0);
 		}
-		all[k++] = median(r, BATCHES);
+		all[k++] = bench_median(r, BATCHES);
 		if (all[k - 1] < lo)
 			lo = all[k - 1];
 		if (all[k - 1] > hi)
@@ -102,7 +80,7 @@ static void bench_lint(char **images, int n)
 	}
 	if (k)
 		printf("  %d images: min %.1f us, median %.1f us, max %.1f us per image (goal: < 1000 us)\n", k,
-		       lo / 1e3, median(all, k) / 1e3, hi / 1e3);
+		       lo / 1e3, bench_median(all, k) / 1e3, hi / 1e3);
 }
 
 /* --- extract ----------------------------------------------------------------- */
@@ -161,7 +139,7 @@ static void bench_extract_one(const char *path)
 		}
 		dc[b] = now_ns() - t0;
 	}
-	double e = median(ex, BATCHES), d = median(dc, BATCHES);
+	double e = bench_median(ex, BATCHES), d = bench_median(dc, BATCHES);
 	const char *fmt = s.nstreams ? dc_name(s.streams[0].format) : "none";
 	if (s.nstreams)
 		printf("  %-34s %-10s %3d vDSOs  extract %8.1f ms  decompress %8.1f ms  ratio %.2fx\n", base(path), fmt,

@@ -9,30 +9,8 @@
 
 #include "vdso.h"
 #include "vdso_arch.h"
+#include "bench.h"
 #include "vdsotool/tool.h"
-
-#define BATCHES 7
-
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-	qsort(v, BATCHES, sizeof(*v), cmp_double);
-	return v[BATCHES / 2];
-}
 
 static volatile uintptr_t sink;
 
@@ -54,7 +32,7 @@ static double bench_method(const struct vdso_image *img, struct vdso_key *keys, 
 			}
 		r[b] = (now_ns() - t0) / (double)(rounds * (long)n);
 	}
-	return median(r);
+	return bench_median(r, BATCHES);
 }
 
 static double bench_dlvsym(void *h, struct vdso_key *keys, size_t n, long rounds)
@@ -69,7 +47,7 @@ static double bench_dlvsym(void *h, struct vdso_key *keys, size_t n, long rounds
 				sink += (uintptr_t)dlvsym(h, keys[k].name, keys[k].version);
 		r[b] = (now_ns() - t0) / (double)(rounds * (long)n);
 	}
-	return median(r);
+	return bench_median(r, BATCHES);
 }
 
 static double bench_open_live(long rounds)
@@ -86,7 +64,7 @@ static double bench_open_live(long rounds)
 		}
 		r[b] = (now_ns() - t0) / (double)rounds;
 	}
-	return median(r);
+	return bench_median(r, BATCHES);
 }
 
 static int bench_image(const char *path, FILE *devnull)
@@ -108,7 +86,7 @@ static int bench_image(const char *path, FILE *devnull)
 		}
 		r[b] = (now_ns() - t0) / (double)rounds;
 	}
-	printf("  %-44s %8.2f us\n", strrchr(path, '/') ? strrchr(path, '/') + 1 : path, median(r) / 1000);
+	printf("  %-44s %8.2f us\n", strrchr(path, '/') ? strrchr(path, '/') + 1 : path, bench_median(r, BATCHES) / 1000);
 	vdso_close(&file);
 	return 1;
 }

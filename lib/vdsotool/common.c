@@ -42,6 +42,15 @@ const char *sym_vis_name(unsigned v)
 	return n[v & 3];
 }
 
+uint64_t tool_rd(const unsigned char *p, unsigned size, int big_endian)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < size; i++)
+		v |= (uint64_t)p[big_endian ? i : size - 1 - i] << (8 * (size - 1 - i));
+	return v;
+}
+
 void json_str(FILE *f, const char *s)
 {
 	if (!s) {

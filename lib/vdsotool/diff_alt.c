@@ -13,6 +13,7 @@
  * text with a replacement inside the image.  Ambiguity (a table that
  * reads validly both ways) is settled by the kernel version note. */
 #include "diff_alt.h"
+#include "tool.h"
 
 #include <elf.h>
 #include <stdio.h>
@@ -29,15 +30,6 @@ static const struct layout layouts[] = {
 	{ 13, 2, "13-byte entries (u16 cpuid, u8 padlen; 4.1-5.x)" },
 };
 
-static uint64_t rd(const struct vdso_image *img, const unsigned char *p, unsigned size)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[img->big_endian ? i : size - 1 - i] << (8 * (size - 1 - i));
-	return v;
-}
-
 /* File offset of [vaddr, vaddr + len) inside one PT_LOAD (exec: an
  * executable one), or UINT64_MAX. */
 static uint64_t offset_of(const struct vdso_image *img, uint64_t vaddr, uint64_t len, int exec)
@@ -53,38 +45,6 @@ static uint64_t offset_of(const struct vdso_image *img, uint64_t vaddr, uint64_t
 	return UINT64_MAX;
 }
 
-/* The section named name: file offset, vaddr and size. */
-static int find_section(const struct vdso_image *img, const char *name, uint64_t *off, uint64_t *addr,
-			uint64_t *size)
-{
-	unsigned es = img->elfclass == 64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr), w = img->elfclass / 8;
-	const unsigned char *sh, *strsh;
-	uint64_t stroff, strsz;
-
-	if (!img->shnum || img->shentsize != es || img->shstrndx >= img->shnum || img->shoff > img->size ||
-	    (uint64_t)img->shnum * es > img->size - img->shoff)
-		return 0;
-	sh = img->data + img->shoff;
-	strsh = sh + (uint64_t)img->shstrndx * es;
-	stroff = rd(img, strsh + (w == 8 ? 24 : 16), w);
-	strsz = rd(img, strsh + (w == 8 ? 32 : 20), w);
-	if (stroff > img->size || strsz > img->size - stroff)
-		return 0;
-	for (unsigned i = 1; i < img->shnum; i++) {
-		const unsigned char *s = sh + (uint64_t)i * es;
-		uint64_t n = rd(img, s, 4);
-
-		if (n >= strsz || strnlen((const char *)img->data + stroff + n, strsz - n) == strsz - n ||
-		    strcmp((const char *)img->data + stroff + n, name))
-			continue;
-		*addr = rd(img, s + (w == 8 ? 16 : 12), w);
-		*off = rd(img, s + (w == 8 ? 24 : 16), w);
-		*size = rd(img, s + (w == 8 ? 32 : 20), w);
-		return *off <= img->size && *size <= img->size - *off;
-	}
-	return 0;
-}
-
 /* Read every entry with layout l; 0 when one of them is not a site. */
 static int try_layout(const struct vdso_image *img, const struct layout *l, const unsigned char *sec, uint64_t addr,
 		      uint64_t size, struct alt_sites *out)
@@ -96,7 +56,8 @@ static int try_layout(const struct vdso_image *img, const struct layout *l, cons
 	out->n = 0;
 	for (uint64_t e = 0; e < size; e += l->size) {
 		const unsigned char *p = sec + e;
-		int32_t io = (int32_t)(uint32_t)rd(img, p, 4), ro = (int32_t)(uint32_t)rd(img, p + 4, 4);
+		int32_t io = (int32_t)(uint32_t)tool_rd(p, 4, img->big_endian);
+		int32_t ro = (int32_t)(uint32_t)tool_rd(p + 4, 4, img->big_endian);
 		unsigned ilen = p[len_at], rlen = p[len_at + 1];
 		uint64_t iva = addr + e + (uint64_t)(int64_t)io, rva = addr + e + 4 + (uint64_t)(int64_t)ro;
 		uint64_t ioff = offset_of(img, iva, ilen, 1), roff = offset_of(img, rva, rlen, 0);
@@ -108,20 +69,20 @@ static int try_layout(const struct vdso_image *img, const struct layout *l, cons
 		s->end = ioff + ilen;
 		s->repl = roff;
 		s->repl_len = rlen;
-		s->feature = (uint32_t)rd(img, p + 8, l->feat_size);
+		s->feature = (uint32_t)tool_rd(p + 8, l->feat_size, img->big_endian);
 	}
 	return 1;
 }
 
 void alt_sites_read(const struct vdso_image *img, struct alt_sites *out)
 {
-	uint64_t off, addr, size;
+	struct vdso_shdr sec;
 	uint32_t kv = img->notes.has_linux_version ? img->notes.linux_version : 0;
 	/* ft_flags replaced cpuid in the 6.x series: try 14 first for 6.2+ */
 	int order[3] = { 0, 1, 2 };
 
 	memset(out, 0, sizeof(*out));
-	if (!find_section(img, ".altinstructions", &off, &addr, &size))
+	if (vdso_section_named(img, ".altinstructions", &sec) != VDSO_OK || !sec.in_image)
 		return;
 	out->found = 1;
 	if (kv && kv < ((6u << 16) | (2u << 8))) {
@@ -132,7 +93,7 @@ void alt_sites_read(const struct vdso_image *img, struct alt_sites *out)
 	for (int k = 0; k < 3; k++) {
 		const struct layout *l = &layouts[order[k]];
 
-		if (try_layout(img, l, img->data + off, addr, size, out)) {
+		if (try_layout(img, l, img->data + sec.offset, sec.addr, sec.size, out)) {
 			out->entsize = l->size;
 			out->layout = l->what;
 			return;
@@ -141,5 +102,5 @@ void alt_sites_read(const struct vdso_image *img, struct alt_sites *out)
 	out->n = 0;
 	snprintf(out->why, sizeof(out->why),
 		 ".altinstructions (%llu bytes at 0x%llx) reads as no known struct alt_instr layout",
-		 (unsigned long long)size, (unsigned long long)off);
+		 (unsigned long long)sec.size, (unsigned long long)sec.offset);
 }

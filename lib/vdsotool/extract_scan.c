@@ -14,15 +14,6 @@
 /* vDSOs are a few pages; libvdso parses a candidate inside this window */
 #define EX_WINDOW (1u << 20)
 
-static uint64_t rd(const unsigned char *p, unsigned size, int be)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[be ? i : size - 1 - i] << (8 * (size - 1 - i));
-	return v;
-}
-
 /* linux-vdso.so.1, linux-vdso32.so.1, linux-vdso64.so.1, linux-gate.so.1 */
 static int vdso_soname(const char *s)
 {
@@ -35,31 +26,26 @@ static int vdso_soname(const char *s)
 /* The end of the section header table and of every section in it, when
  * the table is sane; else 0 (section headers are optional and an image
  * found in a kernel may have lost them). */
-static uint64_t section_extent(const struct vdso_image *img, const unsigned char *p, size_t win)
+static uint64_t section_extent(const struct vdso_image *img)
 {
-	unsigned es = img->elfclass == 64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-	int be = img->big_endian, w = img->elfclass == 64 ? 8 : 4;
+	unsigned n = vdso_section_count(img);
+	struct vdso_shdr sh;
 	uint64_t end, max;
 
-	if (!img->shnum || img->shentsize != es || img->shstrndx >= img->shnum || img->shoff > win ||
-	    (uint64_t)img->shnum * es > win - img->shoff)
+	if (!n || img->shstrndx >= n || vdso_section_at(img, 0, &sh) != VDSO_OK)
 		return 0;
-	end = max = img->shoff + (uint64_t)img->shnum * es;
-	for (unsigned i = 0; i < es; i++)
-		if (p[img->shoff + i])
-			return 0;	/* entry 0 is all zeros in any real table */
-	for (unsigned i = 1; i < img->shnum; i++) {
-		const unsigned char *sh = p + img->shoff + (uint64_t)i * es;
-		uint32_t type = (uint32_t)rd(sh + 4, 4, be);
-		uint64_t off = rd(sh + (w == 8 ? 24 : 16), (unsigned)w, be);
-		uint64_t size = rd(sh + (w == 8 ? 32 : 20), (unsigned)w, be);
-
-		if (type == SHT_NOBITS || type == SHT_NULL)
+	if (sh.name_off || sh.type || sh.flags || sh.addr || sh.offset || sh.size)
+		return 0;	/* entry 0 is all zeros in any real table */
+	end = max = img->shoff + (uint64_t)n * img->shentsize;
+	for (unsigned i = 1; i < n; i++) {
+		if (vdso_section_at(img, i, &sh) != VDSO_OK)
+			return 0;
+		if (sh.type == SHT_NOBITS || sh.type == SHT_NULL)
 			continue;
-		if (off > win || size > win - off)
+		if (!sh.in_image)
 			return 0;	/* not this image's table after all */
-		if (off + size > max)
-			max = off + size;
+		if (sh.offset + sh.size > max)
+			max = sh.offset + sh.size;
 	}
 	return max > end ? max : end;
 }
@@ -72,7 +58,8 @@ size_t ex_vdso_extent(const unsigned char *p, size_t avail)
 
 	/* cheap rejections first: most ELF magics in a kernel are not images */
 	if (win < 52 || memcmp(p, ELFMAG, SELFMAG) || (p[EI_CLASS] != 1 && p[EI_CLASS] != 2) ||
-	    (p[EI_DATA] != 1 && p[EI_DATA] != 2) || rd(p + 16, 2, p[EI_DATA] == 2) != ET_DYN)
+	    (p[EI_DATA] != 1 && p[EI_DATA] != 2) ||
+	    (p[EI_DATA] == ELFDATA2MSB ? p[16] << 8 | p[17] : p[17] << 8 | p[16]) != ET_DYN)
 		return 0;
 	if (vdso_open_buffer(&img, p, win) != VDSO_OK || !vdso_soname(img.soname))
 		return 0;
@@ -85,7 +72,7 @@ size_t ex_vdso_extent(const unsigned char *p, size_t avail)
 	for (unsigned i = 0; i < img.nnotes; i++)
 		if (img.notesegs[i].offset + img.notesegs[i].filesz > end)
 			end = img.notesegs[i].offset + img.notesegs[i].filesz;
-	uint64_t sec = section_extent(&img, p, win);
+	uint64_t sec = section_extent(&img);
 	if (sec > end)
 		end = sec;
 	vdso_close(&img);

@@ -6,20 +6,12 @@
  * shows there as a corrupt DT_HASH; reading it at both widths tells which
  * one the linker wrote. */
 #include "lint.h"
+#include "tool.h"
 
 #include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t rd(const unsigned char *p, unsigned size, int be)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[be ? i : size - 1 - i] << (8 * (size - 1 - i));
-	return v;
-}
 
 void lint_raw_read(struct lint_raw *raw, const unsigned char *p, size_t n)
 {
@@ -48,35 +40,35 @@ void lint_raw_read(struct lint_raw *raw, const unsigned char *p, size_t n)
 		return;
 	}
 	raw->ok = 1;
-	raw->type = (uint16_t)rd(p + 16, 2, be);
-	raw->machine = (uint16_t)rd(p + 18, 2, be);
-	phoff = rd(p + 24 + w, w, be);
-	raw->eflags = (uint32_t)rd(p + 24 + 3 * w, 4, be);
-	raw->phnum_all = (unsigned)rd(p + 28 + 3 * w + 4, 2, be);
+	raw->type = (uint16_t)tool_rd(p + 16, 2, be);
+	raw->machine = (uint16_t)tool_rd(p + 18, 2, be);
+	phoff = tool_rd(p + 24 + w, w, be);
+	raw->eflags = (uint32_t)tool_rd(p + 24 + 3 * w, 4, be);
+	raw->phnum_all = (unsigned)tool_rd(p + 28 + 3 * w + 4, 2, be);
 	/* a table that does not fit is the library's to report; the header
 	 * rules then see no segments */
-	if (rd(p + 28 + 3 * w + 2, 2, be) != phsize || phoff > n || (uint64_t)raw->phnum_all * phsize > n - phoff)
+	if (tool_rd(p + 28 + 3 * w + 2, 2, be) != phsize || phoff > n || (uint64_t)raw->phnum_all * phsize > n - phoff)
 		return;
 	raw->phnum = raw->phnum_all < LINT_MAX_PHDRS ? raw->phnum_all : LINT_MAX_PHDRS;
 	for (unsigned i = 0; i < raw->phnum; i++) {
 		const unsigned char *ph = p + phoff + (uint64_t)i * phsize;
 		struct vdso_segment *s = &raw->ph[i];
 
-		s->type = (uint32_t)rd(ph, 4, be);
+		s->type = (uint32_t)tool_rd(ph, 4, be);
 		if (raw->elfclass == 64) {
-			s->flags = (uint32_t)rd(ph + 4, 4, be);
-			s->offset = rd(ph + 8, 8, be);
-			s->vaddr = rd(ph + 16, 8, be);
-			s->filesz = rd(ph + 32, 8, be);
-			s->memsz = rd(ph + 40, 8, be);
-			s->align = rd(ph + 48, 8, be);
+			s->flags = (uint32_t)tool_rd(ph + 4, 4, be);
+			s->offset = tool_rd(ph + 8, 8, be);
+			s->vaddr = tool_rd(ph + 16, 8, be);
+			s->filesz = tool_rd(ph + 32, 8, be);
+			s->memsz = tool_rd(ph + 40, 8, be);
+			s->align = tool_rd(ph + 48, 8, be);
 		} else {
-			s->offset = rd(ph + 4, 4, be);
-			s->vaddr = rd(ph + 8, 4, be);
-			s->filesz = rd(ph + 16, 4, be);
-			s->memsz = rd(ph + 20, 4, be);
-			s->flags = (uint32_t)rd(ph + 24, 4, be);
-			s->align = rd(ph + 28, 4, be);
+			s->offset = tool_rd(ph + 4, 4, be);
+			s->vaddr = tool_rd(ph + 8, 4, be);
+			s->filesz = tool_rd(ph + 16, 4, be);
+			s->memsz = tool_rd(ph + 20, 4, be);
+			s->flags = (uint32_t)tool_rd(ph + 24, 4, be);
+			s->align = tool_rd(ph + 28, 4, be);
 		}
 	}
 }
@@ -103,12 +95,12 @@ static int dyn_find(const struct lint_image *li, int64_t tag, uint64_t *val, siz
 	const unsigned char *d = dynamic(li, &len);
 
 	for (uint64_t off = 0; d && off + 2 * w <= len; off += 2 * w) {
-		int64_t t = w == 8 ? (int64_t)rd(d + off, 8, li->raw.big_endian) : (int32_t)rd(d + off, 4, li->raw.big_endian);
+		int64_t t = w == 8 ? (int64_t)tool_rd(d + off, 8, li->raw.big_endian) : (int32_t)tool_rd(d + off, 4, li->raw.big_endian);
 
 		if (t == DT_NULL)
 			break;
 		if (t == tag) {
-			*val = rd(d + off + w, w, li->raw.big_endian);
+			*val = tool_rd(d + off + w, w, li->raw.big_endian);
 			*at = (size_t)(d + off - li->data);
 			return 1;
 		}
@@ -144,12 +136,12 @@ static int hash_fits(const struct lint_image *li, const unsigned char *h, uint64
 
 	if (avail < 2ull * w)
 		return 0;
-	nb = rd(h, w, be);
-	nc = rd(h + w, w, be);
+	nb = tool_rd(h, w, be);
+	nc = tool_rd(h + w, w, be);
 	if (nb == 0 || nc == 0 || nb > avail / w || nc > avail / w || (2 + nb + nc) > avail / w)
 		return 0;
 	for (uint64_t i = 0; i < nb + nc; i++)
-		if (rd(h + (2 + i) * w, w, be) >= nc)
+		if (tool_rd(h + (2 + i) * w, w, be) >= nc)
 			return 0;
 	return 1;
 }

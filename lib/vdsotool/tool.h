@@ -18,6 +18,10 @@ int tool_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * exit code. */
 int tool_open(struct vdso_image *img, const char *path, int self);
 
+/* An unsigned field of size bytes (1..8) in either byte order; the
+ * caller has bounded p. */
+uint64_t tool_rd(const unsigned char *p, unsigned size, int big_endian);
+
 /* JSON helpers writing to f. */
 void json_str(FILE *f, const char *s);
 void json_hex(FILE *f, const unsigned char *p, size_t n);
