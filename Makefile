@@ -13,105 +13,114 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Ilib -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRCS  := $(wildcard lib/vdso_*.c)
-CASELIB_SRCS := $(wildcard lib/case_*.c)
-TOOL_SRCS := $(wildcard lib/vdsotool/*.c)
-CASE_SRCS := $(wildcard cases/*.c)
-CASES     := $(CASE_SRCS:cases/%.c=$(B)/cases/%)
+comma := ,
+GUEST_ARCHES := x86_64 aarch64
 
-# The same cases as 32-bit i386 programs (linux-gate.so.1, clock_gettime64,
-# __kernel_vsyscall), where the compiler can link -m32 (Debian's
-# libc6-dev-i386 and lib32gcc-12-dev; gcc-multilib itself is not needed).
-# Debian keeps the bi-arch <asm/*.h> only under the 64-bit multiarch
-# directory (gcc-multilib would add a link to it): search it last.
-M32_FLAGS := -m32 -idirafter /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
-HAVE_M32  := $(shell echo 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo y)
-CASES_M32 := $(if $(HAVE_M32),$(CASE_SRCS:cases/%.c=$(B)/cases/%-i386))
-# and as x32 programs (libc6-dev-x32); a kernel without CONFIG_X86_X32_ABI
-# refuses to execute them, which the runner reports as a skip with that reason
-HAVE_MX32 := $(shell echo 'int main(void){return 0;}' | $(CC) -mx32 -x c - -o /dev/null 2>/dev/null && echo y)
-CASES_X32 := $(if $(HAVE_MX32),$(CASE_SRCS:cases/%.c=$(B)/cases/%-x32))
+.PHONY: all asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
+	install install-lib clean deps deps-test deps-qemu \
+	test-distro test-kernels bench-kernels $(GUEST_ARCHES:%=guest-%)
 
-LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
-CASELIB_OBJS  := $(CASELIB_SRCS:%.c=$(B)/obj/%.o)
-TOOL_OBJS     := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
-ASAN_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/asan/obj/%.o)
-ASAN_TOOL_OBJS:= $(TOOL_SRCS:%.c=$(B)/asan/obj/%.o)
-
-.PHONY: all asan run test bench fuzz fixtures fakes install install-lib run_tests clean deps deps-test
-
-all: $(B)/libvdso.a $(B)/vdsotool $(CASES) $(CASES_M32) $(CASES_X32)
-
-# -fPIC: fake targets link the library into shared objects
-$(B)/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
-
-$(B)/asan/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
-
-$(B)/libvdso.a: $(LIB_OBJS)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
-$(B)/libcase.a: $(CASELIB_OBJS)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
-# Cases see KSFT_DIR first, so that they build against the kernel's own
-# kselftest.h when it is given.
-CASE_INC := $(if $(KSFT_DIR),-I$(KSFT_DIR)) -Ilib
-$(B)/cases/%: cases/%.c $(B)/libcase.a $(B)/libvdso.a $(wildcard lib/*.h)
-	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CASE_INC) -o $@ $< $(B)/libcase.a $(B)/libvdso.a -ldl -lpthread
-
-# abi_cases(DIR, SUFFIX, FLAGS): libvdso, libcase and every case built
-# with other compiler flags into $(B)/DIR, cases named NAME-SUFFIX
-define abi_cases
-$(B)/$(1)/obj/%.o: %.c
-	@mkdir -p $$(@D)
-	$$(CC) $$(ALL_CFLAGS) $(3) -c $$< -o $$@
-
-$(B)/$(1)/libvdso.a: $$(LIB_SRCS:%.c=$(B)/$(1)/obj/%.o)
-	@rm -f $$@
-	$$(AR) rcs $$@ $$^
-
-$(B)/$(1)/libcase.a: $$(CASELIB_SRCS:%.c=$(B)/$(1)/obj/%.o)
-	@rm -f $$@
-	$$(AR) rcs $$@ $$^
-
-$(B)/cases/%-$(2): cases/%.c $(B)/$(1)/libcase.a $(B)/$(1)/libvdso.a $$(wildcard lib/*.h)
-	@mkdir -p $$(@D)
-	$$(CC) $$(CSTD) $$(WARN) $$(CFLAGS) $(3) $$(CASE_INC) -o $$@ $$< $(B)/$(1)/libcase.a $(B)/$(1)/libvdso.a -ldl -lpthread
-endef
-
-X32_FLAGS := -mx32 -idirafter /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
-$(eval $(call abi_cases,m32,i386,$(M32_FLAGS)))
-$(eval $(call abi_cases,x32,x32,$(X32_FLAGS)))
-
-$(B)/asan/libvdso.a: $(ASAN_LIB_OBJS)
-	@rm -f $@
-	$(AR) rcs $@ $^
+# --- sources, by layer -------------------------------------------------------
+# lib/vdso: the resolver (libvdso, what install-lib installs); lib/expect:
+# what each architecture's vDSO should export; lib/case: the case framework;
+# lib/vdsotool: the tool, as a library (bench and fuzz link it) and a main.
+VDSO_SRCS   := $(wildcard lib/vdso/*.c)
+EXPECT_SRCS := $(wildcard lib/expect/*.c)
+CASEFW_SRCS := $(wildcard lib/case/*.c)
+TOOL_SRCS   := $(filter-out lib/vdsotool/main.c,$(wildcard lib/vdsotool/*.c))
+HEADERS     := $(wildcard lib/*/*.h)
+CASE_NAMES  := $(patsubst cases/%.c,%,$(wildcard cases/*.c))
 
 # extract decodes kernel payloads with Debian's compression libraries;
 # only the tool links them, libvdso stays dependency-free
 TOOL_LIBS := -lz -llzma -lbz2 -lzstd -llz4
 
-$(B)/vdsotool: $(TOOL_OBJS) $(B)/libvdso.a
-	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(B)/libvdso.a -ldl $(TOOL_LIBS)
+# Cases see KSFT_DIR first, so that they build against the kernel's own
+# kselftest.h when it is given; case.h includes it as <kselftest.h>.
+CASE_INC := $(if $(KSFT_DIR),-I$(KSFT_DIR)) -Ilib -Ilib/case
 
-$(B)/asan/vdsotool: $(ASAN_TOOL_OBJS) $(B)/asan/libvdso.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $(ASAN_TOOL_OBJS) $(B)/asan/libvdso.a -ldl $(TOOL_LIBS)
+# The same cases as 32-bit i386 programs (linux-gate.so.1, clock_gettime64,
+# __kernel_vsyscall), where the compiler can link -m32 (Debian's
+# libc6-dev-i386 and lib32gcc-12-dev; gcc-multilib itself is not needed),
+# and as x32 programs (libc6-dev-x32; a kernel without CONFIG_X86_X32_ABI
+# refuses to execute them, which the runner reports as a skip).  Debian
+# keeps the bi-arch <asm/*.h> only under the 64-bit multiarch directory
+# (gcc-multilib would add a link to it): search it last.
+MULTIARCH := -idirafter /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
+M32_FLAGS := -m32 $(MULTIARCH)
+X32_FLAGS := -mx32 $(MULTIARCH)
+can_link   = $(shell echo 'int main(void){return 0;}' | $(CC) $(1) -x c - -o /dev/null 2>/dev/null && echo y)
+HAVE_M32  := $(call can_link,-m32)
+HAVE_MX32 := $(call can_link,-mx32)
+
+# glibc warns that a static dlopen needs its shared libraries at run time;
+# the cases only dlopen fake targets, which a guest has none of.  The filter
+# hides the compiler's exit status, so the new program's existence is the test.
+STATIC_QUIET := 2>&1 | { grep -v -e "Using 'dlopen' in statically linked" -e ": in function" >&2 || true; }
+
+# --- one build per ABI -------------------------------------------------------
+# abi(NAME, CC, FLAGS, CASEDIR, SUFFIX, LINKFLAGS): the libraries compiled by
+# CC with FLAGS into $(B)/NAME, and every case linked from them as
+# CASEDIR/CASE-SUFFIX.  Dependency files are named from the object lists, so
+# nothing under $(B) is searched when make starts.
+define abi
+$(B)/$(1)/obj/%.o: %.c
+	@mkdir -p $$(@D)
+	$(2) $$(ALL_CFLAGS) $(3) -c $$< -o $$@
+
+$(B)/$(1)/libvdso.a: $$(VDSO_SRCS:%.c=$(B)/$(1)/obj/%.o)
+$(B)/$(1)/libexpect.a: $$(EXPECT_SRCS:%.c=$(B)/$(1)/obj/%.o)
+$(B)/$(1)/libcase.a: $$(CASEFW_SRCS:%.c=$(B)/$(1)/obj/%.o)
+$(B)/$(1)/libvdsotool.a: $$(TOOL_SRCS:%.c=$(B)/$(1)/obj/%.o)
+
+$(4)/%$(5): cases/%.c $(B)/$(1)/libcase.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a $$(HEADERS)
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$(2) $$(CSTD) $$(WARN) $$(CFLAGS) $(3) $$(CASE_INC) $(6) -o $$@ $$< \
+		$(B)/$(1)/libcase.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a -ldl -lpthread \
+		$(if $(findstring -static,$(6)),$$(STATIC_QUIET))
+	@test -x $$@
+
+DEPFILES += $$(patsubst %.c,$(B)/$(1)/obj/%.d,$$(VDSO_SRCS) $$(EXPECT_SRCS) $$(CASEFW_SRCS) $$(TOOL_SRCS) lib/vdsotool/main.c)
+endef
+
+$(B)/%.a:
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(eval $(call abi,native,$(CC),,$(B)/cases,,))
+$(eval $(call abi,m32,$(CC),$(M32_FLAGS),$(B)/cases,-i386,))
+$(eval $(call abi,x32,$(CC),$(X32_FLAGS),$(B)/cases,-x32,))
+$(eval $(call abi,asan,$(CC),$(SAN),$(B)/asan/cases,,))
+$(eval $(call abi,fuzz,$(CLANG),-O1 -fsanitize=fuzzer-no-link$(comma)address$(comma)undefined -fno-sanitize-recover=all,$(B)/fuzz/cases,,))
+# the guests' initramfs has no libc: static cases for each guest architecture
+AARCH64_CC ?= aarch64-linux-gnu-gcc
+$(eval $(call abi,static-x86_64/native,$(CC),,$(B)/static-x86_64/cases,,-static))
+$(eval $(call abi,static-x86_64/i386,$(CC),$(M32_FLAGS),$(B)/static-x86_64/cases,-i386,-static))
+$(eval $(call abi,static-x86_64/x32,$(CC),$(X32_FLAGS),$(B)/static-x86_64/cases,-x32,-static))
+$(eval $(call abi,static-aarch64/native,$(AARCH64_CC),,$(B)/static-aarch64/cases,,-static))
+
+CASES     := $(CASE_NAMES:%=$(B)/cases/%)
+CASES_M32 := $(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/cases/%-i386))
+CASES_X32 := $(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/cases/%-x32))
+
+all: $(B)/native/libvdso.a $(B)/vdsotool $(CASES) $(CASES_M32) $(CASES_X32)
+
+# tool(CONFIG, OUT, FLAGS): vdsotool linked from one build's libraries
+define tool
+$(2): $(B)/$(1)/obj/lib/vdsotool/main.o $(B)/$(1)/libvdsotool.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a
+	$$(CC) $$(CFLAGS) $(3) -o $$@ $$^ -ldl $$(TOOL_LIBS)
+endef
+$(eval $(call tool,native,$(B)/vdsotool,))
+$(eval $(call tool,asan,$(B)/asan/vdsotool,$(SAN)))
 
 asan: $(B)/asan/vdsotool
 
-# --- fuzzing: libFuzzer over open + inspect + every lookup ---------------
-FUZZ_SRCS := lib/fuzz/fuzz_image.c lib/vdsotool/inspect.c lib/vdsotool/common.c $(LIB_SRCS)
-$(B)/fuzz/fuzz_image: $(FUZZ_SRCS) $(wildcard lib/*.h lib/vdsotool/*.h)
-	@mkdir -p $(@D)
+# --- fuzzing: libFuzzer over open + inspect + every lookup ------------------
+FUZZ_LIBS := $(B)/fuzz/libvdsotool.a $(B)/fuzz/libexpect.a $(B)/fuzz/libvdso.a
+$(B)/fuzz/fuzz_image: lib/fuzz/fuzz_image.c $(FUZZ_LIBS) $(HEADERS)
 	$(CLANG) $(CSTD) $(WARN) -O1 -g -Ilib -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $(FUZZ_SRCS) -ldl
+		-fno-sanitize-recover=all -o $@ $< $(FUZZ_LIBS) -ldl
 
 FUZZ_TIME ?= 60
 fuzz: $(B)/fuzz/fuzz_image fixtures
@@ -120,7 +129,7 @@ fuzz: $(B)/fuzz/fuzz_image fixtures
 	$(B)/fuzz/fuzz_image -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
 
-# --- fixtures: synthetic images, built at test time -----------------------
+# --- fixtures: synthetic images, built at test time --------------------------
 fixtures: $(B)/fixtures/.stamp
 $(B)/fixtures/.stamp: fixtures/mkimages.py fixtures/mkmalformed.py
 	$(PYTHON) fixtures/mkimages.py --out $(B)/fixtures/valid
@@ -128,7 +137,6 @@ $(B)/fixtures/.stamp: fixtures/mkimages.py fixtures/mkmalformed.py
 	@touch $@
 
 # lint fixtures: kernel-like clean images and one per lint rule
-.PHONY: lint-fixtures test-distro
 lint-fixtures: $(B)/fixtures/lint/.stamp
 $(B)/fixtures/lint/.stamp: fixtures/mklint.py fixtures/mkimages.py fixtures/archspec.py fixtures/elfmodel.py
 	$(PYTHON) fixtures/mklint.py --out $(B)/fixtures/lint
@@ -139,13 +147,13 @@ $(B)/fixtures/lint/.stamp: fixtures/mklint.py fixtures/mkimages.py fixtures/arch
 test-distro: all
 	fixtures/distro/fetch --lint
 
-# --- fake vDSO targets with known bugs -------------------------------------
+# --- fake vDSO targets with known bugs ---------------------------------------
 FAKE_SRCS := $(wildcard fixtures/fakes/*.c fixtures/fakes/*.h)
 fakes: $(B)/fakes/manifest.json
 $(B)/fakes/manifest.json: $(FAKE_SRCS) fixtures/fakes/mkfakes.py
 	$(PYTHON) fixtures/fakes/mkfakes.py --out $(B)/fakes
 
-# --- the two commands ------------------------------------------------------
+# --- the two commands --------------------------------------------------------
 deps:
 	@./install-deps build
 
@@ -160,27 +168,28 @@ run: deps
 	$(PYTHON) runner/vdsoconf run --cases-dir $(B)/cases --junit $(B)/results/junit.xml \
 		--json $(B)/results/report.json --ktap $(B)/results/ktap.log
 
+run_tests: run
+
 test: deps-test deps-qemu
 	$(MAKE) all asan fakes
 	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
 
-# --- benchmark -------------------------------------------------------------
-BENCH_SRCS := lib/bench/bench_lookup.c lib/vdsotool/inspect.c lib/vdsotool/common.c
-$(B)/bench/bench_lookup: $(BENCH_SRCS) $(B)/libvdso.a
+# --- benchmark ---------------------------------------------------------------
+BENCH_LIBS := $(B)/native/libvdsotool.a $(B)/native/libexpect.a $(B)/native/libvdso.a
+$(B)/bench/bench_lookup: lib/bench/bench_lookup.c $(BENCH_LIBS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O2 -o $@ $(BENCH_SRCS) $(B)/libvdso.a -ldl
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(BENCH_LIBS) -ldl
 
-$(B)/bench/bench_calls: lib/bench/bench_calls.c $(B)/libcase.a $(B)/libvdso.a
+$(B)/bench/bench_calls: lib/bench/bench_calls.c $(B)/native/libcase.a $(BENCH_LIBS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libcase.a $(B)/libvdso.a -ldl -lpthread
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/native/libcase.a $(BENCH_LIBS) -ldl -lpthread
 
 # lint per image, extract against plain decompression; the kernels are
 # those fixtures/distro/fetch cached (a synthetic one when there are none)
 DISTRO_CACHE ?= $(or $(VDSOCONF_CACHE),$(HOME)/.cache/vdsoconf)/distro
-BENCH_TOOL_OBJS = $(filter-out %/vdsotool/main.o,$(TOOL_OBJS))
-$(B)/bench/bench_distro: lib/bench/bench_distro.c $(BENCH_TOOL_OBJS) $(B)/libvdso.a
+$(B)/bench/bench_distro: lib/bench/bench_distro.c $(BENCH_LIBS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(BENCH_TOOL_OBJS) $(B)/libvdso.a -ldl $(TOOL_LIBS)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(BENCH_LIBS) -ldl $(TOOL_LIBS)
 
 bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro fixtures lint-fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
@@ -188,61 +197,26 @@ bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro fi
 	$(B)/bench/bench_distro --lint $(B)/fixtures/lint/*.so --extract $(wildcard $(DISTRO_CACHE)/*/vmlinu[xz]-*)
 	-$(MAKE) -s bench-kernels
 
-# --- other kernels under QEMU (vdsoconf run --kernel, vdsoconf matrix) -----
-# The guest's initramfs has no libc, so its /init and cases are static:
-# guest-ARCH builds them into $(B)/static-ARCH.  x86_64 guests also get the
-# i386 and x32 cases (static libc from libc6-dev-i386, libc6-dev-x32);
-# aarch64 needs gcc-aarch64-linux-gnu and libc6-dev-arm64-cross.
-AARCH64_CC ?= aarch64-linux-gnu-gcc
+# --- other kernels under QEMU (vdsoconf run --kernel, vdsoconf matrix) -------
+# guest-ARCH builds a static /init and the static cases into
+# $(B)/static-ARCH.  x86_64 guests also get the i386 and x32 cases (static
+# libc from libc6-dev-i386, libc6-dev-x32); aarch64 needs
+# gcc-aarch64-linux-gnu and libc6-dev-arm64-cross.
+GUEST_CC_x86_64  := $(CC)
+GUEST_CC_aarch64 := $(AARCH64_CC)
+GUEST_x86_64  := $(CASE_NAMES:%=$(B)/static-x86_64/cases/%) \
+	$(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-i386)) \
+	$(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-x32))
+GUEST_aarch64 := $(CASE_NAMES:%=$(B)/static-aarch64/cases/%)
 
-# static_cases(OBJDIR, CC, FLAGS, ARCH, SUFFIX): libvdso, libcase and every
-# case linked -static into $(B)/static-ARCH/cases/NAME-SUFFIX.  glibc warns
-# that a static dlopen needs its shared libraries at run time; the cases
-# only dlopen fake targets, which a guest has none of.  The filter hides
-# the compiler's exit status, so the new program's existence is the test.
-define static_cases
-$(B)/$(1)/%.o: %.c
+define guest
+$(B)/static-$(1)/init: runner/guest/init.c
 	@mkdir -p $$(@D)
-	$(2) $$(ALL_CFLAGS) $(3) -c $$< -o $$@
+	$$(GUEST_CC_$(1)) $$(CSTD) $$(WARN) -O2 -static -o $$@ $$<
 
-$(B)/$(1)/libvdso.a: $$(LIB_SRCS:%.c=$(B)/$(1)/%.o)
-	@rm -f $$@
-	$$(AR) rcs $$@ $$^
-
-$(B)/$(1)/libcase.a: $$(CASELIB_SRCS:%.c=$(B)/$(1)/%.o)
-	@rm -f $$@
-	$$(AR) rcs $$@ $$^
-
-$(B)/static-$(4)/cases/%$(5): cases/%.c $(B)/$(1)/libcase.a $(B)/$(1)/libvdso.a $$(wildcard lib/*.h)
-	@mkdir -p $$(@D)
-	@rm -f $$@
-	$(2) $$(CSTD) $$(WARN) $$(CFLAGS) $(3) $$(CASE_INC) -static -o $$@ $$< \
-		$(B)/$(1)/libcase.a $(B)/$(1)/libvdso.a -ldl -lpthread 2>&1 | \
-		{ grep -v -e "Using 'dlopen' in statically linked" -e ": in function" >&2 || true; }
-	@test -x $$@
+guest-$(1): $(B)/static-$(1)/init $$(GUEST_$(1))
 endef
-
-$(eval $(call static_cases,static-x86_64/obj,$(CC),,x86_64,))
-$(eval $(call static_cases,static-x86_64/obj-i386,$(CC),$(M32_FLAGS),x86_64,-i386))
-$(eval $(call static_cases,static-x86_64/obj-x32,$(CC),$(X32_FLAGS),x86_64,-x32))
-$(eval $(call static_cases,static-aarch64/obj,$(AARCH64_CC),,aarch64,))
-
-$(B)/static-x86_64/init: runner/guest/init.c
-	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O2 -static -o $@ $<
-
-$(B)/static-aarch64/init: runner/guest/init.c
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(CSTD) $(WARN) -O2 -static -o $@ $<
-
-GUEST_x86_64  := $(CASE_SRCS:cases/%.c=$(B)/static-x86_64/cases/%) \
-	$(if $(HAVE_M32),$(CASE_SRCS:cases/%.c=$(B)/static-x86_64/cases/%-i386)) \
-	$(if $(HAVE_MX32),$(CASE_SRCS:cases/%.c=$(B)/static-x86_64/cases/%-x32))
-GUEST_aarch64 := $(CASE_SRCS:cases/%.c=$(B)/static-aarch64/cases/%)
-
-.PHONY: guest-x86_64 guest-aarch64 deps-qemu test-kernels bench-kernels
-guest-x86_64: $(B)/static-x86_64/init $(GUEST_x86_64)
-guest-aarch64: $(B)/static-aarch64/init $(GUEST_aarch64)
+$(foreach a,$(GUEST_ARCHES),$(eval $(call guest,$(a))))
 
 # QEMU is optional for `make test`: without it the QEMU tests skip, saying so
 deps-qemu:
@@ -262,7 +236,7 @@ bench-kernels: deps-qemu
 	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --bench $(KERNELS:%=--kernel %) \
 		--out $(B)/results/bench-kernels
 
-# --- install, kselftest style ---------------------------------------------
+# --- install, kselftest style ------------------------------------------------
 # INSTALL_PATH/run_vdsoconf.sh runs INSTALL_PATH/vdsoconf/<case> as the
 # kernel's run_kselftest.sh runs its collections.
 INSTALL_PATH ?= $(B)/install
@@ -272,16 +246,14 @@ install: all
 	install -m 755 runner/run_vdsoconf.sh $(INSTALL_PATH)/
 	printf 'vdsoconf:%s\n' $(notdir $(CASES)) > $(INSTALL_PATH)/vdsoconf-list.txt
 
-# the library for other programs: PREFIX/lib/libvdso.a, PREFIX/include/
+# the resolver for other programs: PREFIX/lib/libvdso.a, PREFIX/include/vdsoconf/vdso.h
 PREFIX ?= /usr/local
-install-lib: $(B)/libvdso.a
+install-lib: $(B)/native/libvdso.a
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vdsoconf
-	install -m 644 $(B)/libvdso.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 lib/vdso.h lib/vdso_arch.h $(DESTDIR)$(PREFIX)/include/vdsoconf/
-
-run_tests: run
+	install -m 644 $(B)/native/libvdso.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 lib/vdso/vdso.h $(DESTDIR)$(PREFIX)/include/vdsoconf/
 
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(DEPFILES)

@@ -61,9 +61,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "case.h"
-#include "case_clock.h"
-#include "case_guarded.h"
+#include "case/case.h"
+#include "case/clock.h"
+#include "case/guarded.h"
 
 #if defined(SYS_clock_gettime64)
 #include <linux/time_types.h>

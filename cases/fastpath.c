@@ -18,9 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "case.h"
-#include "case_clock.h"
-#include "case_clocksource.h"
+#include "case/case.h"
+#include "case/clock.h"
+#include "case/clocksource.h"
 
 /* The child makes a few dozen calls of under a microsecond each; this
  * only bounds a hang (a fake's bug, a broken filter). */

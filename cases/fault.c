@@ -23,8 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "case.h"
-#include "case_clock.h"
+#include "case/case.h"
+#include "case/clock.h"
 
 /* A vDSO call that has not returned in this long hangs: the calls under
  * test take well under a microsecond, a syscall fallback a few, and a

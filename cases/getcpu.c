@@ -19,8 +19,8 @@
 #include <sched.h>
 #include <stdlib.h>
 
-#include "case.h"
-#include "case_clock.h"
+#include "case/case.h"
+#include "case/clock.h"
 
 #define MAX_CPUS 1024
 #define UNSET 0xdeadbeefu	/* a value no CPU or node number has */

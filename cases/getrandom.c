@@ -34,8 +34,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "case.h"
-#include "case_clock.h"
+#include "case/case.h"
+#include "case/clock.h"
 
 #ifndef MAP_DROPPABLE
 #define MAP_DROPPABLE 0x08

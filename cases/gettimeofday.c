@@ -40,9 +40,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "case.h"
-#include "case_clock.h"
-#include "case_guarded.h"
+#include "case/case.h"
+#include "case/clock.h"
+#include "case/guarded.h"
 
 /* Wall-time budgets (s) at the default duration; --duration S scales
  * them by S / NOMINAL_S. */

@@ -12,9 +12,9 @@
 #include <time.h>
 #include <ucontext.h>
 
-#include "case.h"
-#include "case_clocksource.h"
-#include "case_sample.h"
+#include "case/case.h"
+#include "case/clocksource.h"
+#include "case/sample.h"
 
 static const char *const sampled[] = { "clock_gettime", "gettimeofday", "time", "getcpu", "clock_getres" };
 

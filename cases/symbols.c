@@ -4,7 +4,7 @@
  * aliases point at their twins; the soname is the architecture's. */
 #include <elf.h>
 
-#include "case.h"
+#include "case/case.h"
 
 #define PROPS 6	/* type, bind, defined, visibility, size, text */
 

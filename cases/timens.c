@@ -47,9 +47,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "case.h"
-#include "case_clock.h"
-#include "case_clocksource.h"
+#include "case/case.h"
+#include "case/clock.h"
+#include "case/clocksource.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

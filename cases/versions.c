@@ -7,7 +7,7 @@
 #include <elf.h>
 #include <sys/utsname.h>
 
-#include "case.h"
+#include "case/case.h"
 
 #define PER_SYM 5	/* resolve, hidden, wrong, methods, glibc */
 

@@ -48,8 +48,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "case.h"
-#include "case_clock.h"
+#include "case/case.h"
+#include "case/clock.h"
 
 #define MAX_CPUS 1024
 /* Fewer cross-CPU comparisons than this and a point has not tested

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "case_clock.h"
-#include "case_target.h"
+#include "case/clock.h"
+#include "case/target.h"
 
 #define BATCHES 7
 #define CALLS 200000

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "vdso.h"
-#include "vdso_arch.h"
+#include "vdso/vdso.h"
+#include "expect/arch.h"
 #include "bench.h"
 #include "vdsotool/tool.h"
 

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vdso.h"
-#include "vdso_arch.h"
+#include "vdso/vdso.h"
+#include "expect/arch.h"
 #include "vdsotool/tool.h"
 
 static FILE *sink;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../vdso.h"
+#include "vdso/vdso.h"
 
 #define ALT_MAX_SITES 4096
 

@@ -4,7 +4,7 @@
  * written as ARCH-CLASS-SONAME.so. */
 #include "tool.h"
 #include "extract.h"
-#include "../vdso_arch.h"
+#include "expect/arch.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  * in turn.  Every byte is untrusted: an ELF magic in a kernel is usually
  * not an image, and a compressed-stream magic usually not a stream. */
 #include "extract.h"
-#include "../vdso.h"
+#include "vdso/vdso.h"
 
 #include <elf.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../vdso.h"
-#include "../vdso_arch.h"
+#include "vdso/vdso.h"
+#include "expect/arch.h"
 
 #define LINT_MAX_PHDRS 64	/* more are counted, not kept */
 #define LINT_MAX_MSGS 8

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+__attribute__((format(printf, 2, 0)))
 static void vmsg(struct lint_result *r, const char *fmt, va_list ap)
 {
 	if (r->nmsgs == LINT_MAX_MSGS) {

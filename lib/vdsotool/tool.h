@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "../vdso.h"
+#include "vdso/vdso.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 

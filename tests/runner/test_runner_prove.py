@@ -7,7 +7,7 @@ import pytest
 
 from runner_helpers import describe
 
-# Exactly the shapes lib/case.h and lib/kselftest.h emit.
+# Exactly the shapes lib/case/case.h and lib/case/kselftest.h emit.
 CASE_OUTPUT = """\
 KTAP version 1
 # symbols: live vDSO, x86_64

@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "case_target.h"
+#include "target.h"
 
 struct case_spec {
 	const char *name;

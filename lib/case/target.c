@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Opening the target and answering a case's needs.  Nothing here
  * reports: reporting stays in the case's own translation unit. */
-#include "case_target.h"
+#include "target.h"
 
 #include <dlfcn.h>
 #include <inttypes.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ELF header and program headers: the frame every later read is checked
  * against, so nothing here trusts a field before bounding it. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 #include <string.h>
 

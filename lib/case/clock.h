@@ -12,7 +12,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "case_target.h"
+#include "target.h"
 
 enum clock_flags {
 	CLK_HRES = 1,		/* read from the clocksource: fast only with a vDSO mode */

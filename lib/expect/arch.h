@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* What each architecture's vDSO exports: soname, version and names (the
- * facts table of DESIGN.md), keyed by e_machine and ELF class. */
+ * table in docs/design.md), keyed by e_machine and ELF class. */
 #ifndef VDSO_ARCH_H
 #define VDSO_ARCH_H
 
-#include "vdso.h"
+#include "vdso/vdso.h"
 
 #define VDSO_KV(a, b, c) (((uint32_t)(a) << 16) | ((uint32_t)(b) << 8) | (uint32_t)(c))
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Finding images mapped in this process: the kernel's vDSO through the
  * auxiliary vector, and a shared object loaded with dlopen (a fake vDSO). */
-#include "vdso_internal.h"
+#include "internal.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "case_clocksource.h"
+#include "clocksource.h"
 
 #include <stdio.h>
 #include <string.h>

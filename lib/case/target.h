@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vdso.h"
-#include "vdso_arch.h"
+#include "vdso/vdso.h"
+#include "expect/arch.h"
 
 enum case_needs {
 	CASE_NEED_VDSO = 1,	/* a target image (always true for a fake) */

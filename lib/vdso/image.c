@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Opening images from files, buffers and mappings, and the bounds-checked
  * translation from offsets and virtual addresses to bytes. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

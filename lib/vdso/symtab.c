@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The symbol table and both hash tables, validated whole at open so that
  * lookups afterwards cannot walk out of them or loop. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
 /* Symbol iteration and the three lookups (GNU hash, SysV hash, linear).
  * They share one matching rule and differ only in which candidates they
  * visit, so any disagreement between them is a fact about the image. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 #include <string.h>
 

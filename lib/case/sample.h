@@ -4,7 +4,7 @@
 #ifndef VDSOCONF_CASE_SAMPLE_H
 #define VDSOCONF_CASE_SAMPLE_H
 
-#include "case_target.h"
+#include "target.h"
 
 /* Fewer samples than this in the CPU budget means the timer hardly fired:
  * a 250 Hz tick gives ~62 in 0.25 s, an emulator (QEMU TCG) loses some;

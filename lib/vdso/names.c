@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Human-readable names for statuses, machines and kernel versions. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The order of parsing: each step may rely on the bounds the earlier ones
  * established, and tables are checked not to overlap one another. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 int vdso_check_overlaps(struct vdso_image *img)
 {

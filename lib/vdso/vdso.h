@@ -274,7 +274,7 @@ int vdso_vaddr_in_text(const struct vdso_image *img, uint64_t vaddr);
 
 /* --- names ---------------------------------------------------------- */
 
-/* "x86_64", "aarch64", ... as in DESIGN.md, or NULL for other machines. */
+/* "x86_64", "aarch64", ... as named in docs/design.md, or NULL for other machines. */
 const char *vdso_machine_name(uint16_t e_machine);
 
 /* Format LINUX_VERSION_CODE as "6.18.44" into buf. */

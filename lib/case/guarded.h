@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "case_timecheck.h"
+#include "timecheck.h"
 
 /* what a check found: diagnostics, and why it failed */
 struct timecheck_outcome {

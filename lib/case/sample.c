@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "case_sample.h"
+#include "sample.h"
 
 #include <errno.h>
 #include <signal.h>

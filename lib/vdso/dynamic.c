@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The dynamic section: every tag a later check needs, each recorded once. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 static const struct {
 	int64_t tag;

@@ -3,8 +3,10 @@
  * version scripts, selftests/vDSO/vdso_config.h, and the images in Debian's
  * kernel packages.  A name whose first kernel is not certain is marked
  * OPTIONAL rather than guessed: a missing optional name is never an error. */
-#include "vdso_internal.h"
-#include "vdso_arch.h"
+#include <elf.h>
+
+#include "vdso/vdso.h"
+#include "arch.h"
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 #define OPT VDSO_SYM_OPTIONAL

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ELF notes: the kernel version the image was built for (owner Linux,
  * type 0), its release string (Linux, 0x100) and the GNU build-id. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 #include <string.h>
 

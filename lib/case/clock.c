@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "case_clock.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <linux/audit.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "case_timecheck.h"
+#include "timecheck.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -3,7 +3,7 @@
  * image keeps them they are a second witness (where the code is, what the
  * kernel patches) and the last way to count symbols without a hash table.
  * Only FILE layout: a loaded object's section table is not mapped. */
-#include "vdso_internal.h"
+#include "internal.h"
 
 #include <string.h>
 
