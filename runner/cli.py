@@ -12,9 +12,10 @@ from typing import List, Optional
 
 import pytest
 
-from runner import flaky, jsonreport, summary
-from runner.discover import DEFAULT_CASES_DIR, REPO, find_cases, is_case
-from runner.state import RunState
+from runner.core.discover import find_cases, is_case
+from runner.core.state import RunState
+from runner.paths import DEFAULT_CASES_DIR, REPO
+from runner.report import flaky, jsonreport, summary
 
 RESULTS = REPO / "build" / "results"
 
@@ -168,7 +169,7 @@ class _Keep:
     state: Optional[RunState] = None
 
     def pytest_sessionfinish(self, session):
-        from runner.plugin import STATE
+        from runner.core.collect import STATE
         self.state = session.config.stash.get(STATE, None)
 
 

@@ -25,9 +25,10 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-from runner import ktap
-from runner.caserun import run_case
-from runner.discover import DEFAULT_CASES_DIR, REPO, find_cases
+from runner.core import ktap
+from runner.core.caserun import run_case
+from runner.core.discover import find_cases
+from runner.paths import DEFAULT_CASES_DIR, REPO
 
 FAKES_DIR = REPO / "build" / "fakes"
 FAITHFUL = "faithful"

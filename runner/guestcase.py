@@ -17,7 +17,7 @@ it was running when it died fails with what happened.
 import shlex
 from typing import List, Optional
 
-from runner.caserun import CaseRun
+from runner.core.caserun import CaseRun
 from runner.qemu import Boot
 
 NAME = "guest"

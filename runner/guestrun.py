@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
 
-from runner import guestcase, initramfs, kimage, qemu, recording
-from runner.discover import REPO, find_cases
+from runner import guestcase, initramfs, kimage, qemu
+from runner.core import recording
+from runner.core.discover import find_cases
+from runner.paths import REPO
 
 GUEST_RESULTS = REPO / "build" / "results" / "guest"
 FETCH = REPO / "fixtures" / "kernels" / "fetch"

@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from runner.discover import REPO
+from runner.paths import REPO
 
 RESULTS = REPO / "build" / "results" / "lint"
 TOOL = REPO / "build" / "vdsotool"

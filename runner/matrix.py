@@ -27,8 +27,10 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from runner import cli, guestrun, recording
-from runner.discover import DEFAULT_CASES_DIR, REPO, find_cases
+from runner import cli, guestrun
+from runner.core import recording
+from runner.core.discover import find_cases
+from runner.paths import DEFAULT_CASES_DIR, REPO
 
 OUT = REPO / "build" / "results" / "matrix"
 STATUS_SHORT = {"pass": "pass", "fail": "FAIL", "skip": "skip", "xfail": "xfail",
