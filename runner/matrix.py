@@ -1,6 +1,6 @@
 """`vdsoconf matrix`: the suite on several kernels, one table.
 
-Each kernel is booted under QEMU with the suite (runner/guestrun.py) and its
+Each kernel is booted under QEMU with the suite (runner/guest/suite.py) and its
 recording replayed into the usual reports, one directory per kernel; with
 --host the running kernel is checked too.  The table is read back from the
 JSON reports: per case pass/fail/skip counts per kernel, then every test
@@ -27,9 +27,10 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from runner import cli, guestrun
+from runner import cli
 from runner.core import recording
 from runner.core.discover import find_cases
+from runner.guest import fetch, suite
 from runner.paths import DEFAULT_CASES_DIR, REPO
 
 OUT = REPO / "build" / "results" / "matrix"
@@ -50,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
                    help="only these cases (default: every case built for each architecture)")
     p.add_argument("--kernel", action="append", default=[], metavar="IMAGE",
                    help="a kernel image, or a name fixtures/kernels/fetch downloads "
-                        f"({', '.join(guestrun.fetchable())}); repeat for more")
+                        f"({', '.join(fetch.fetchable())}); repeat for more")
     p.add_argument("--host", action="store_true", help="also run the suite on this machine's kernel")
     p.add_argument("--smp", type=cli._count, default=2, metavar="N", help="guest CPUs (default: 2)")
     p.add_argument("--boot-timeout", type=cli._seconds, default=None, metavar="S",
@@ -99,19 +100,19 @@ def _guest_column(spec: str, a, taken) -> dict:
            "cases": {}, "arch": None, "label": spec, "problem": None, "boot_s": None,
            "results_s": None}
     try:
-        kernel = guestrun.resolve(spec)
+        kernel = fetch.resolve(spec)
     except RuntimeError as e:
         col.update(id=_free_id(spec, taken), problem=str(e))
         return col
     if not kernel.is_file():
         col.update(id=_free_id(spec, taken), problem=f"{kernel}: no such file")
         return col
-    label = guestrun.label_of(kernel)
+    label = suite.label_of(kernel)
     col["id"] = cid = _free_id(label, taken)
     directory = a.out / cid
     try:
-        g = guestrun.boot(kernel, cases=a.cases or None, smp=a.smp, boot_timeout=a.boot_timeout,
-                          case_timeout=a.timeout, append=a.append, out=directory, strict=False)
+        g = suite.boot(kernel, cases=a.cases or None, smp=a.smp, boot_timeout=a.boot_timeout,
+                       case_timeout=a.timeout, append=a.append, out=directory, strict=False)
     except RuntimeError as e:
         col["problem"] = str(e)
         return col

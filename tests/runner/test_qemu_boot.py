@@ -1,6 +1,6 @@
-"""The QEMU side (runner/qemu.py, runner/guestcase.py) against a fake QEMU:
-a script that prints what a guest would, so that every way a boot can go
-wrong is produced in a second, and named as it must be."""
+"""The QEMU side (runner/guest/qemu.py, runner/guest/guestcase.py) against
+a fake QEMU: a script that prints what a guest would, so that every way a
+boot can go wrong is produced in a second, and named as it must be."""
 
 import json
 import subprocess
@@ -10,8 +10,8 @@ import textwrap
 import pytest
 import runner_helpers as h
 
-from runner import guestcase, qemu
 from runner.core import recording
+from runner.guest import guestcase, qemu
 
 HELLO = ("vdsoconf-guest release=6.1.0-fake machine=x86_64 cpus=2 clocksource=tsc "
          "vdso={vdso}")

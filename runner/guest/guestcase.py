@@ -18,7 +18,7 @@ import shlex
 from typing import List, Optional
 
 from runner.core.caserun import CaseRun
-from runner.qemu import Boot
+from runner.guest.qemu import Boot
 
 NAME = "guest"
 TAIL_LINES = 25

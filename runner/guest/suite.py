@@ -1,0 +1,121 @@
+"""The suite inside another kernel, under QEMU: build, pack, boot, record.
+
+Build the cases static for the image's architecture, pack them with our
+/init into an initramfs, boot it, and record what came back over the
+console as case runs (runner/core/recording.py); a session then replays
+the recording through pytest, so every report is the one a local run
+writes, labelled with the guest's kernel.
+"""
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+from runner.core import recording
+from runner.core.discover import find_cases
+from runner.guest import guestcase, initramfs, kimage, qemu
+from runner.guest.build import static_build
+from runner.paths import RESULTS
+
+GUEST_RESULTS = RESULTS / "guest"
+DEFAULT_BOOT_TIMEOUT = {"x86_64": 60.0, "aarch64": 180.0}
+
+
+@dataclass
+class Guest:
+    kernel: Path
+    arch: str
+    label: str
+    boot: qemu.Boot
+    directory: Path              # console.log, initramfs, the recording
+    records: List[Path]
+    system: dict
+
+
+def label_of(kernel: Path) -> str:
+    return kimage.release(kernel) or kernel.name
+
+
+def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]] = None,
+         smp: int = 2, boot_timeout: Optional[float] = None, case_timeout: float = 60.0,
+         append: str = "", out: Optional[Path] = None, progress=None,
+         strict: bool = True) -> Guest:
+    """Boot kernel with the suite and record the result; raises RuntimeError
+    only for what is wrong on this side (no compiler, unknown case).  Not
+    strict: cases not built for this architecture are left out silently."""
+    arch = arch or kimage.arch(kernel)
+    label = label_of(kernel)
+    directory = out or GUEST_RESULTS / re.sub(r"[^\w.+-]", "_", label)
+    directory.mkdir(parents=True, exist_ok=True)
+    reproduce = _reproduce(kernel, arch, smp, append)
+    if arch is None:
+        b = qemu.Boot(kernel=str(kernel), arch="?", outcome="not a kernel",
+                      detail=f"{kernel} is not a kernel image vdsoconf can boot (no x86 bzImage, "
+                             "arm64 Image or ELF header); give --arch to try anyway")
+        return _record(kernel, "?", label, b, directory, [], 60.0, reproduce)
+    static = static_build(arch)
+    available = {p.name: p for p in find_cases(static / "cases")}
+    chosen = cases or sorted(available)
+    if not strict:
+        chosen = [c for c in chosen if c in available]
+    unknown = [c for c in chosen if c not in available]
+    if unknown:
+        raise RuntimeError(f"unknown case(s) for {arch}: {', '.join(unknown)} "
+                           f"(known: {', '.join(sorted(available))})")
+    initrd = directory / "initramfs.cpio"
+    initramfs.write(initrd, static / "init", [available[c] for c in chosen])
+    b = qemu.boot(kernel, initrd, arch, smp=smp,
+                  boot_timeout=boot_timeout or DEFAULT_BOOT_TIMEOUT[arch],
+                  case_timeout=case_timeout, append=append,
+                  console_log=directory / "console.log", progress=progress)
+    return _record(kernel, arch, label, b, directory, chosen, case_timeout, reproduce)
+
+
+def _reproduce(kernel: Path, arch: Optional[str], smp: int, append: str) -> str:
+    line = f"runner/vdsoconf run --kernel {shlex.quote(str(kernel))}"
+    if arch:
+        line += f" --arch {arch}"
+    if smp != 2:
+        line += f" --smp {smp}"
+    if append:
+        line += f" --append {shlex.quote(append)}"
+    return line
+
+
+def _record(kernel: Path, arch: str, label: str, b: qemu.Boot, directory: Path,
+            chosen: List[str], case_timeout: float, reproduce: str) -> Guest:
+    hello = b.log.hello or {}
+    release = hello.get("release") or label
+    system = {
+        "kernel": release,
+        "machine": hello.get("machine") or arch,
+        "clocksource": hello.get("clocksource"),
+        "duration_s": b.total_s,
+        "guest": {
+            "image": str(kernel), "arch": arch, "qemu": b.argv, "cmdline": b.cmdline,
+            "outcome": b.outcome, "detail": b.detail, "cpus": hello.get("cpus"),
+            "vdso": hello.get("vdso"), "boot_s": _round(b.boot_s),
+            "total_s": _round(b.total_s), "powered_off": b.powered_off,
+            "console_log": str(directory / "console.log"),
+        },
+    }
+    runs = guestcase.runs(b, chosen, case_timeout, reproduce)
+    records = recording.write(directory, runs, system)
+    return Guest(kernel, arch, release, b, directory, records, system)
+
+
+def _round(x: Optional[float]) -> Optional[float]:
+    return None if x is None else round(x, 2)
+
+
+def headline(g: Guest) -> str:
+    """One line for the terminal before the results."""
+    b, hello = g.boot, g.boot.log.hello or {}
+    if b.log.hello is None:
+        return f"guest {g.label}: {b.detail}"
+    what = (f"guest {g.label} ({hello.get('machine')}, {hello.get('cpus')} CPUs, clocksource "
+            f"{hello.get('clocksource')}): /init after {b.boot_s or 0:.1f} s, "
+            f"{len(b.log.cases)} cases, done after {b.total_s:.1f} s")
+    return what if b.ok else f"{what}; {b.detail}"
