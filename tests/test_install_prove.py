@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, build_path
 
 sys.path.insert(0, str(REPO))
-from runner import ktap  # noqa: E402
+from runner.core import ktap  # noqa: E402
 
 CASES = sorted(p.stem for p in (REPO / "cases").glob("*.c"))
 

@@ -12,7 +12,7 @@ from test_lint_rules import lint_fixtures
 
 import sys
 sys.path.insert(0, str(REPO))
-from runner import ktap  # noqa: E402
+from runner.core import ktap  # noqa: E402
 
 
 def fixture(name):

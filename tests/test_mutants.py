@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO))
-from runner import ktap  # noqa: E402
+from runner.core import ktap  # noqa: E402
 
 FILE = "lib/vdso/headers.c"
 MUTANTS = {

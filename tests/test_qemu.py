@@ -41,7 +41,7 @@ def _run(*args, timeout=600):
 def kernel():
     import sys
     sys.path.insert(0, str(REPO))
-    from runner import qemu
+    from runner.guest import qemu
     if qemu.qemu_binary("x86_64") is None:
         pytest.skip("qemu-system-x86_64 not installed (./install-deps qemu)")
     r = subprocess.run([str(REPO / "fixtures" / "kernels" / "fetch"), KERNEL],
@@ -132,7 +132,7 @@ def test_matrix_goes_on_after_a_bogus_kernel(kernel, tmp_path):
 def test_qemu_refuses_a_bogus_image(tmp_path):
     import sys
     sys.path.insert(0, str(REPO))
-    from runner import qemu
+    from runner.guest import qemu
     if qemu.qemu_binary("x86_64") is None:
         pytest.skip("qemu-system-x86_64 not installed (./install-deps qemu)")
     bogus = tmp_path / "vmlinuz-bogus"

@@ -5,7 +5,7 @@
  * It runs every program in /cases and reports over the console, the one
  * channel every kernel and machine model has.  Kernel messages can land
  * between (or inside) these lines, so every line is tagged and the host
- * (runner/guestlog.py) keeps only tagged ones:
+ * (runner/guest/guestlog.py) keeps only tagged ones:
  *
  *   vdsoconf-guest release=R machine=M cpus=N clocksource=C vdso=ADDR|none
  *   vdsoconf-case-begin NAME

@@ -109,7 +109,7 @@ def stub_dir(tmp_path: pathlib.Path, *names) -> pathlib.Path:
 
 def ktap_doc(*lines):
     """Parse lines (or one whole text) with the parser under test."""
-    from runner import ktap
+    from runner.core import ktap
     return ktap.parse("\n".join(lines) + "\n")
 
 

@@ -1,6 +1,6 @@
-"""The QEMU side (runner/qemu.py, runner/guestcase.py) against a fake QEMU:
-a script that prints what a guest would, so that every way a boot can go
-wrong is produced in a second, and named as it must be."""
+"""The QEMU side (runner/guest/qemu.py, runner/guest/guestcase.py) against
+a fake QEMU: a script that prints what a guest would, so that every way a
+boot can go wrong is produced in a second, and named as it must be."""
 
 import json
 import subprocess
@@ -10,7 +10,8 @@ import textwrap
 import pytest
 import runner_helpers as h
 
-from runner import guestcase, qemu, recording
+from runner.core import recording
+from runner.guest import guestcase, qemu
 
 HELLO = ("vdsoconf-guest release=6.1.0-fake machine=x86_64 cpus=2 clocksource=tsc "
          "vdso={vdso}")
@@ -73,7 +74,7 @@ def fake(tmp_path, monkeypatch):
 
 
 def _guest_points(b, expected):
-    from runner import ktap
+    from runner.core import ktap
     runs = guestcase.runs(b, expected, 1.0, "vdsoconf run --kernel K")
     doc = ktap.parse(runs[0].stdout)
     return {n.name: (n.status, n.reason) for n in doc.children}, {r.name: r for r in runs[1:]}

@@ -1,10 +1,10 @@
-"""The guest /init's console protocol, read back (runner/guestlog.py):
+"""The guest /init's console protocol, read back (runner/guest/guestlog.py):
 tagged lines only, kernel lines cut out even from inside ours, every way a
 case can end."""
 
 import runner_helpers  # noqa: F401  (puts the repository on sys.path)
 
-from runner import guestlog
+from runner.guest import guestlog
 
 HELLO = "vdsoconf-guest release=6.1.0-56-cloud-amd64 machine=x86_64 cpus=2 clocksource=tsc vdso=0x7ffc5dff9000"
 

@@ -1,6 +1,7 @@
-"""What is read from a kernel image before booting it (runner/kimage.py)
-and the initramfs written for it (runner/initramfs.py), checked against
-the formats rather than against our own reader."""
+"""What is read from a kernel image before booting it
+(runner/guest/kimage.py) and the initramfs written for it
+(runner/guest/initramfs.py), checked against the formats rather than
+against our own reader."""
 
 import gzip
 import shutil
@@ -10,7 +11,7 @@ import subprocess
 import pytest
 import runner_helpers  # noqa: F401  (puts the repository on sys.path)
 
-from runner import initramfs, kimage
+from runner.guest import initramfs, kimage
 
 
 def _bzimage(release: bytes) -> bytes:

@@ -1,11 +1,12 @@
-"""The kernel x case table and its differences (runner/matrix.py), from
+"""The kernel x case table and its differences (runner/matrix/), from
 hand-made columns: what changed between kernels is listed, what only one
 architecture prints is summed up, a kernel that failed is named and kept
 out of the comparison."""
 
 import runner_helpers  # noqa: F401  (puts the repository on sys.path)
 
-from runner import matrix
+from runner.matrix.render import render, render_bench
+from runner.matrix.table import build
 
 
 def col(label, arch, cases, ok=True, problem=None, kind="guest"):
@@ -35,7 +36,7 @@ DEAD = col("6.13-broken", "x86_64", {"guest": {"guest.boot": "fail"}}, ok=False,
 
 
 def test_differences_and_architecture_only_points():
-    m = matrix.build([X86_61, X86_612, ARM, DEAD])
+    m = build([X86_61, X86_612, ARM, DEAD])
     assert [c["key"] for c in m["columns"]] == ["A", "B", "C", "D"]
     diffs = {(d["case"], d["point"]): d["statuses"] for d in m["differences"]}
     assert diffs == {
@@ -50,7 +51,7 @@ def test_differences_and_architecture_only_points():
 
 
 def test_render_names_the_failed_kernel_and_the_patterns():
-    text = matrix.render(matrix.build([X86_61, X86_612, ARM, DEAD]))
+    text = render(build([X86_61, X86_612, ARM, DEAD]))
     assert "D  6.13-broken [x86_64, guest, /init 2.0 s, results 15.0 s]: FAILED" in text
     assert "kernel panic before /init started" in text
     rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()
@@ -64,7 +65,7 @@ def test_render_names_the_failed_kernel_and_the_patterns():
 
 
 def test_bench_table():
-    text = matrix.render_bench(matrix.build([X86_61, DEAD]))
+    text = render_bench(build([X86_61, DEAD]))
     assert "6.1.0-56-cloud-amd64             x86_64      2.0     15.0   15.5  ok" in text
     assert "kernel panic before /init started" in text
 

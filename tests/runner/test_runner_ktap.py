@@ -3,7 +3,7 @@
 import pytest
 
 from runner_helpers import ktap_doc  # first: it makes `runner` importable
-from runner import ktap
+from runner.core import ktap
 
 
 def test_results_carry_name_number_status_and_the_diagnostics_before_them():

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from runner_helpers import MIXED, describe, run_in, summary_rows, write_stubs
-from runner import ktap  # after runner_helpers, which makes it importable
+from runner.core import ktap  # after runner_helpers, which makes it importable
 
 
 @pytest.fixture(scope="module")

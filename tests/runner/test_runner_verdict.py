@@ -3,9 +3,9 @@
 import pytest
 
 from runner_helpers import ktap_doc  # first: it makes `runner` importable
-from runner.caserun import CaseRun
-from runner.points import flatten
-from runner.verdict import judge
+from runner.core.caserun import CaseRun
+from runner.core.points import flatten
+from runner.core.verdict import judge
 
 OK = "KTAP version 1\n1..1\nok 1 a.one\n"
 

@@ -2,7 +2,7 @@
 
 from typing import Dict, List, Optional, Tuple
 
-from runner.state import RunState
+from runner.core.state import RunState
 
 ABSENT = "absent"   # the point was not printed at all in that run
 

@@ -4,9 +4,6 @@ import os
 from pathlib import Path
 from typing import List
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CASES_DIR = REPO / "build" / "cases"
-
 # The build puts objects, dependency files and fake vDSO targets next to
 # the case programs; shared objects are often executable, so the mode bit
 # alone does not tell a case from a fake target.

@@ -8,9 +8,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from runner.caserun import CaseRun
-from runner.ktap import Node
-from runner.verdict import Verdict
+from runner.core.caserun import CaseRun
+from runner.core.ktap import Node
+from runner.core.verdict import Verdict
 
 
 @dataclass
@@ -39,7 +39,7 @@ class RunState:
     finished: Optional[float] = None
     cases: Dict[str, CaseResult] = field(default_factory=dict)
     outcomes: Dict[str, Outcome] = field(default_factory=dict)
-    # the machine the cases ran on when it is not this one (runner/recording.py)
+    # the machine the cases ran on when it is not this one (runner/core/recording.py)
     system: Dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,6 +1,6 @@
 """Boot a kernel under QEMU (TCG) with our initramfs; capture its console.
 
-What the guest printed is read by runner/guestlog.py; here is only the
+What the guest printed is read by runner/guest/guestlog.py; here is only the
 machine: which QEMU and which options per architecture, the watchdogs, and
 what became of the boot, named so that a user knows what to look at:
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
-from runner import guestlog
+from runner.guest import guestlog
 
 ARCHES = ("x86_64", "aarch64")
 # Guest /init reports within a case's timeout plus this: TCG is slow, and

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import List
 
-from runner.ktap import Node
+from runner.core.ktap import Node
 
 
 @dataclass

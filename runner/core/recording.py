@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Dict, List
 
-from runner.caserun import CaseRun
+from runner.core.caserun import CaseRun
 
 SYSTEM = "system.json"
 CASES = "cases"

@@ -4,8 +4,8 @@ import os
 import shlex
 from typing import List
 
-from runner.caserun import CaseRun
-from runner.ktap import Node
+from runner.core.caserun import CaseRun
+from runner.core.ktap import Node
 
 
 def reproduce(run: CaseRun, cwd: str) -> str:

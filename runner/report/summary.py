@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Dict, List
 
-from runner.state import RunState
+from runner.core.state import RunState
 
 COLUMNS = ("pass", "fail", "skip", "xfail")
 

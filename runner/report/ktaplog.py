@@ -8,8 +8,8 @@ itself always parses: a broken case must not make the whole log unreadable.
 
 from typing import List
 
-from runner import ktap
-from runner.state import CaseResult, RunState
+from runner.core import ktap
+from runner.core.state import CaseResult, RunState
 
 
 def render(state: RunState) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from runner.caserun import CaseRun, signal_name
+from runner.core.caserun import CaseRun, signal_name
 
 KERNEL_LINE = re.compile(r"\[ *\d+\.\d{6}\][^\n]*\n")
 HELLO = "vdsoconf-guest "

@@ -9,8 +9,8 @@ Both need a result of their own, or they would vanish from the report.
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from runner import ktap
-from runner.caserun import CaseRun, signal_name
+from runner.core import ktap
+from runner.core.caserun import CaseRun, signal_name
 
 # kselftest exit codes
 KSFT_PASS, KSFT_FAIL, KSFT_XFAIL, KSFT_XPASS, KSFT_SKIP = 0, 1, 2, 3, 4

@@ -6,7 +6,7 @@ import os
 import platform
 from typing import Any, Dict, Optional
 
-from runner.state import RunState
+from runner.core.state import RunState
 
 CLOCKSOURCE = "/sys/devices/system/clocksource/clocksource0/current_clocksource"
 TOTAL_KEYS = ("pass", "fail", "skip", "xfail", "xpass")

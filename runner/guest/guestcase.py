@@ -17,8 +17,8 @@ it was running when it died fails with what happened.
 import shlex
 from typing import List, Optional
 
-from runner.caserun import CaseRun
-from runner.qemu import Boot
+from runner.core.caserun import CaseRun
+from runner.guest.qemu import Boot
 
 NAME = "guest"
 TAIL_LINES = 25

@@ -1,0 +1,52 @@
+"""`vdsoconf faults`: the detection matrix, every fake against the cases.
+
+Exit status 0 when nothing was missed and nothing alarmed, 1 otherwise,
+2 on usage errors.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from runner.faults.detect import matrix
+from runner.faults.fakes import FAKES_DIR, abi_cases, is_faithful, load_fakes
+from runner.faults.table import render
+from runner.paths import DEFAULT_CASES_DIR
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser("faults",
+                       help="run every case against every fake vDSO; print the detection table",
+                       description="Run every case against every fake vDSO; print the "
+                                   "detection table.")
+    p.add_argument("--fakes-dir", type=Path, default=FAKES_DIR, metavar="DIR")
+    p.add_argument("--cases-dir", type=Path, default=DEFAULT_CASES_DIR, metavar="DIR")
+    # plain float and int, as this command always took them
+    p.add_argument("--timeout", type=float, default=60.0, metavar="S")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2, metavar="N")
+    p.add_argument("--json", metavar="FILE", help="write the matrix as JSON")
+    p.add_argument("fakes", nargs="*", metavar="FAKE", help="only these fakes (and faithful)")
+    return p
+
+
+def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
+    try:
+        fakes = load_fakes(a.fakes_dir)
+    except FileNotFoundError as e:
+        print(f"vdsoconf: {e}", file=sys.stderr)
+        return 2
+    if a.fakes:
+        unknown = set(a.fakes) - {f["name"] for f in fakes}
+        if unknown:
+            p.error(f"unknown fake(s): {', '.join(sorted(unknown))}")
+        fakes = [f for f in fakes if f["name"] in a.fakes or is_faithful(f)]
+    if not abi_cases(a.cases_dir.resolve(), "native"):
+        print(f"vdsoconf: no cases in {a.cases_dir} (build them with 'make')", file=sys.stderr)
+        return 1
+    m = matrix(fakes, a.cases_dir.resolve(), a.timeout, max(1, a.jobs))
+    print(render(m))
+    if a.json:
+        Path(a.json).write_text(json.dumps(m, indent=1) + "\n")
+    return 1 if any(f["missed"] or f["alarms"] for f in m["fakes"]) else 0

@@ -1,0 +1,78 @@
+"""`vdsoconf matrix`: the suite on several kernels, one table.
+
+Each kernel is booted under QEMU with the suite (runner/guest/suite.py) and
+its recording replayed into the usual reports, one directory per kernel;
+with --host the running kernel is checked too.  The table is read back
+from the JSON reports: per case pass/fail/skip counts per kernel, then
+every test point whose result is not the same everywhere
+(runner/matrix/table.py).  A kernel that did not boot, died, or has no
+vDSO is named with what happened and left out of the comparison; the
+others go on.
+
+Exit status: 0 when every kernel booted and nothing failed, 1 otherwise,
+2 on usage errors.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+from runner.cli.parser import count, seconds
+from runner.guest.fetch import fetchable
+from runner.matrix.columns import OUT, MatrixOptions, guest_column, host_column, one_line
+from runner.matrix.render import render, render_bench
+from runner.matrix.table import build
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser("matrix",
+                       help="run the suite on several kernels under QEMU; print kernel x case",
+                       description="Boot each kernel under QEMU (TCG) with the suite; print one "
+                                   "table, kernel x case, and every test point whose result "
+                                   "differs.")
+    p.add_argument("cases", nargs="*", metavar="CASE",
+                   help="only these cases (default: every case built for each architecture)")
+    p.add_argument("--kernel", action="append", default=[], metavar="IMAGE",
+                   help="a kernel image, or a name fixtures/kernels/fetch downloads "
+                        f"({', '.join(fetchable())}); repeat for more")
+    p.add_argument("--host", action="store_true", help="also run the suite on this machine's kernel")
+    p.add_argument("--smp", type=count, default=2, metavar="N", help="guest CPUs (default: 2)")
+    p.add_argument("--boot-timeout", type=seconds, default=None, metavar="S",
+                   help="per kernel (default: 60 x86_64, 180 aarch64)")
+    p.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
+                   help="kill a case after S seconds (default: 60)")
+    p.add_argument("--append", default="", metavar="ARGS", help="extra kernel command line")
+    p.add_argument("--out", type=Path, default=OUT, metavar="DIR",
+                   help="one directory of reports per kernel (default: build/results/matrix)")
+    p.add_argument("--json", metavar="FILE", help="write the matrix as JSON")
+    p.add_argument("--bench", action="store_true",
+                   help="print seconds from QEMU start to /init and to the last result per kernel")
+    return p
+
+
+def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
+    if not a.kernel and not a.host:
+        p.error("nothing to run: give --kernel (one or more) and/or --host")
+    o = MatrixOptions(out=a.out, cases=a.cases, smp=a.smp, boot_timeout=a.boot_timeout,
+                      timeout=a.timeout, append=a.append)
+    columns = []
+    for i, spec in enumerate(a.kernel, 1):
+        print(f"[{i}/{len(a.kernel) + a.host}] {spec}: ", end="", flush=True)
+        col = guest_column(spec, o, taken={c["id"] for c in columns})
+        columns.append(col)
+        print(one_line(col), flush=True)
+    if a.host:
+        print(f"[{len(columns) + 1}/{len(columns) + 1}] host: ", end="", flush=True)
+        col = host_column(o)
+        columns.append(col)
+        print(one_line(col), flush=True)
+    m = build(columns)
+    print()
+    print(render_bench(m) if a.bench else render(m))
+    if a.json:
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(json.dumps(m, indent=1) + "\n")
+    if a.bench:
+        return 0 if all(c["reached_results"] for c in columns) else 1
+    return 0 if all(c["ok"] and not c["totals"].get("fail") and not c["totals"].get("xpass")
+                    for c in columns) else 1

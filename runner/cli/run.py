@@ -1,0 +1,77 @@
+"""`vdsoconf run`: run the cases through pytest, then summarise.
+
+Exit status: 0 nothing failed; 1 a test point or case failed, a result
+changed between --repeat runs, or nothing ran at all; 2 usage error.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import List
+
+from runner.cli.parser import count, seconds
+from runner.core.discover import find_cases, is_case
+from runner.paths import DEFAULT_CASES_DIR, RESULTS
+from runner.session import RunOptions, run
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser("run", help="run the cases and report",
+                       description="Run the case programs and report every test point.")
+    p.add_argument("cases", nargs="*", metavar="CASE",
+                   help="case names (default: every case in the cases directory)")
+    p.add_argument("--target", metavar="FAKE.so",
+                   help="fake vDSO to test instead of the live one (VDSOCONF_TARGET)")
+    p.add_argument("-k", dest="filter", metavar="FILTER",
+                   help="only test points matching this pytest -k expression")
+    p.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
+                   help="kill a case after S seconds (default: 60)")
+    p.add_argument("--cases-dir", type=Path, default=DEFAULT_CASES_DIR, metavar="DIR",
+                   help="where the case programs are (default: build/cases)")
+    for flag, default, what in (("--junit", "junit.xml", "JUnit XML"),
+                                ("--json", "report.json", "JSON report"),
+                                ("--ktap", "ktap.log", "combined KTAP log")):
+        p.add_argument(flag, default=str(RESULTS / default), metavar="FILE",
+                       help=f"write the {what} here (default: build/results/{default}; "
+                            "'' for none)")
+    p.add_argument("--repeat", type=count, default=1, metavar="N",
+                   help="run the whole suite N times and report results that changed")
+    p.add_argument("-j", "--jobs", type=count, default=os.cpu_count() or 1, metavar="N",
+                   help="run up to N cases at once (default: the number of CPUs)")
+    p.add_argument("-v", "--verbose", action="store_true", help="one line per test point")
+    return p
+
+
+def run_options(args: argparse.Namespace, cases_dir: Path, cases: List[Path]) -> RunOptions:
+    """The session the `run` arguments ask for, over these cases."""
+    return RunOptions(cases_dir=cases_dir, cases=cases, target=args.target,
+                      timeout=args.timeout, repeat=args.repeat, jobs=args.jobs,
+                      filter=args.filter, verbose=args.verbose,
+                      junit=args.junit, json=args.json, ktap=args.ktap)
+
+
+def main(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """`run` on this machine's kernel."""
+    if args.target and not os.path.isfile(args.target):
+        p.error(f"--target {args.target}: no such file")
+    cases_dir = args.cases_dir.resolve()
+    cases = _select(p, cases_dir, args.cases)
+    if not cases:
+        why = "no such directory" if not cases_dir.is_dir() else "no executable case programs"
+        print(f"vdsoconf: no cases found in {cases_dir} ({why}; build them with 'make')",
+              file=sys.stderr)
+        return 1
+    return run(run_options(args, cases_dir, cases))
+
+
+def _select(p: argparse.ArgumentParser, cases_dir: Path, names: List[str]) -> List[Path]:
+    if not names:
+        return find_cases(cases_dir)
+    chosen = []
+    for name in names:
+        path = Path(name) if os.sep in name else cases_dir / name
+        if not is_case(path):
+            p.error(f"unknown case '{name}': no executable {path}")
+        chosen.append(path.resolve())
+    return chosen

@@ -1,0 +1,103 @@
+"""The detection matrix: which fake failed which case at which test point.
+
+Each fake names in `expect:` lines the test points its bug must fail.
+Which case prints which area of points (the first dotted part: `clock.`,
+`symbols.`) is learnt from one live run of every case; a fake is then run
+against the cases that own its expected points, and the faithful fake
+against every case.  A cell is
+
+  caught   every expected point of that case failed
+  missed   an expected point passed, skipped, or was never printed
+  clean    (faithful) the case failed nothing
+  ALARM    (faithful) the case failed something: a false alarm
+  n.a.     the fake expects nothing of that case
+"""
+
+import concurrent.futures
+import os
+from pathlib import Path
+from typing import Dict, List
+
+from runner.core import ktap
+from runner.core.caserun import run_case
+from runner.faults.fakes import abi_cases, fake_abi, is_faithful
+
+
+def owner(point: str, printed: Dict[str, Dict[str, str]]) -> str:
+    """The case that printed point, else the case its area names."""
+    for case, points in printed.items():
+        if point in points:
+            return case
+    return point.split(".")[0]
+
+
+def run_one(case: Path, fake, timeout: float) -> Dict[str, str]:
+    """{point: status} of one case run against one fake (None: the live
+    vDSO); a case that did not finish properly shows up as the pseudo point
+    '<case>.run'."""
+    r = run_case(str(case), timeout, target=fake["path"] if fake else None)
+    doc = ktap.parse(r.stdout)
+    points = {n.name: n.status for n in doc.walk() if n.name}
+    if r.signal or r.timed_out or r.exec_error or doc.bail is not None:
+        points[f"{case.name}.run"] = "fail"
+    return points
+
+
+def areas(cases: Dict[str, Path], timeout: float, pool) -> Dict[str, set]:
+    """{area: cases printing points of that area}, from one live run each."""
+    live = dict(zip(cases, pool.map(lambda c: run_one(cases[c], None, timeout), cases)))
+    owners: Dict[str, set] = {}
+    for c, points in live.items():
+        for p in points:
+            owners.setdefault(p.split(".")[0], set()).add(c)
+    return owners
+
+
+def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int) -> dict:
+    native = os.uname().machine
+    by_abi = {a: abi_cases(cases_dir, a) for a in {fake_abi(f, native) for f in fakes}}
+    owners = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+        for a, cases in by_abi.items():
+            owners[a] = areas(cases, timeout, ex)
+
+    def wanted(fake):
+        a = fake_abi(fake, native)
+        if is_faithful(fake):
+            return sorted(by_abi[a])
+        want = set()
+        for p in fake["expect"]:
+            # an area no live run printed (a skipped case): ask every case
+            want |= owners[a].get(p.split(".")[0], set(by_abi[a]))
+        return sorted(want)
+
+    by_name = {f["name"]: f for f in fakes}
+    jobs_list = [(f["name"], c) for f in fakes for c in wanted(f)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+        results = dict(zip(jobs_list, ex.map(
+            lambda fc: run_one(by_abi[fake_abi(by_name[fc[0]], native)][fc[1]], by_name[fc[0]],
+                               timeout), jobs_list)))
+    out = {"cases": sorted({c for cases in by_abi.values() for c in cases}), "fakes": []}
+    for fake in fakes:
+        printed = {c: pts for (name, c), pts in results.items() if name == fake["name"]}
+        row = {"name": fake["name"], "description": fake["description"], "abi": fake.get("abi"),
+               "expect": fake["expect"], "cells": {}, "missed": [], "alarms": [], "also": []}
+        if is_faithful(fake):
+            for c, pts in printed.items():
+                bad = sorted(p for p, s in pts.items() if s in ("fail", "xpass"))
+                row["cells"][c] = "ALARM" if bad else "clean"
+                row["alarms"] += bad
+        else:
+            for point in fake["expect"]:
+                c = owner(point, printed)
+                status = printed.get(c, {}).get(point)
+                if status != "fail":
+                    row["missed"].append(f"{point}: {status or 'not printed'}")
+                    row["cells"][c] = "missed"
+                else:
+                    row["cells"].setdefault(c, "caught")
+            for c, pts in printed.items():
+                row["also"] += sorted(p for p, s in pts.items()
+                                      if s == "fail" and p not in fake["expect"])
+        out["fakes"].append(row)
+    return out

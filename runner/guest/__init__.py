@@ -1,0 +1,1 @@
+"""The suite inside another kernel: QEMU, the guest's /init (init.c), its console."""

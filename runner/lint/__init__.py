@@ -1,0 +1,1 @@
+"""`vdsoconf lint`: the vDSOs of kernel images and image files, linted by vdsotool."""

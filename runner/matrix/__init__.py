@@ -1,0 +1,1 @@
+"""`vdsoconf matrix`: the suite on several kernels under QEMU, one table."""

@@ -1,0 +1,1 @@
+"""The reports of a run, each rendered from a session's RunState."""
