@@ -70,6 +70,9 @@ def test_suite_passes_in_debian_6_1(kernel, tmp_path):
                                    "guest::guest.finish"), "pass"), r.stdout[-4000:]
     assert report["kernel"].startswith("6.1.0-") and report["kernel"].endswith("-cloud-amd64")
     assert report["machine"] == "x86_64" and report["guest"]["outcome"] == "ok"
+    # which Debian package the kernel came from, as the fetcher recorded it
+    assert report["guest"]["package"].startswith("linux-image-6.1.0-"), report["guest"]
+    assert report["guest"]["version"].startswith("6.1."), report["guest"]
     assert f'name="vdsoconf {report["kernel"]}"' in (tmp_path / "junit.xml").read_text()
     names = {c["name"] for c in report["cases"]}
     native = {p.name for p in (REPO / "cases").glob("*.c")}

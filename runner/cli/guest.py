@@ -20,8 +20,8 @@ from runner.session import run
 def add_arguments(p: argparse.ArgumentParser) -> None:
     guest = p.add_argument_group("another kernel, booted under QEMU (TCG) with the suite")
     guest.add_argument("--kernel", metavar="IMAGE",
-                       help="kernel image to boot, or a name fixtures/kernels/fetch downloads "
-                            "(6.1-amd64, 6.1-arm64, 6.12-amd64)")
+                       help="kernel image to boot, or a Debian kernel fixtures/kernels/fetch "
+                            f"downloads: {fetch.NAMES}")
     guest.add_argument("--arch", choices=("x86_64", "aarch64"),
                        help="the image's architecture (default: read from the image)")
     guest.add_argument("--smp", type=count, default=2, metavar="N",
@@ -44,20 +44,20 @@ def main(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.repeat > 1:
         p.error("--repeat and --kernel cannot be combined (boot again instead)")
     try:
-        kernel = fetch.resolve(args.kernel)
+        fetched = fetch.resolve(args.kernel)
     except RuntimeError as e:
         print(f"vdsoconf: {e}", file=sys.stderr)
         return 1
+    kernel = fetched.path
     if not kernel.is_file():
-        known = ", ".join(fetch.fetchable())
-        p.error(f"--kernel {args.kernel}: no such file (or a name to fetch: {known})")
-    arch = args.arch or kimage.arch(kernel)
+        p.error(f"--kernel {args.kernel}: no such file, nor a kernel to fetch ({fetch.NAMES})")
+    arch = args.arch or fetched.arch or kimage.arch(kernel)
     print(f"vdsoconf: booting {kernel} ({arch or 'unknown architecture'}) under QEMU TCG, "
           f"{args.smp} CPUs", file=sys.stderr, flush=True)
     try:
         g = suite.boot(kernel, arch=arch, cases=args.cases or None, smp=args.smp,
                        boot_timeout=args.boot_timeout, case_timeout=args.timeout,
-                       append=args.append or "", progress=_progress)
+                       append=args.append or "", progress=_progress, kernel_info=fetched.info)
     except RuntimeError as e:
         print(f"\nvdsoconf: {e}", file=sys.stderr)
         return 1

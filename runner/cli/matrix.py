@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 from runner.cli.parser import count, seconds
-from runner.guest.fetch import fetchable
+from runner.guest.fetch import NAMES
 from runner.matrix.columns import OUT, MatrixOptions, guest_column, host_column, one_line
 from runner.matrix.render import render, render_bench
 from runner.matrix.table import build
@@ -33,8 +33,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("cases", nargs="*", metavar="CASE",
                    help="only these cases (default: every case built for each architecture)")
     p.add_argument("--kernel", action="append", default=[], metavar="IMAGE",
-                   help="a kernel image, or a name fixtures/kernels/fetch downloads "
-                        f"({', '.join(fetchable())}); repeat for more")
+                   help="a kernel image, or a Debian kernel fixtures/kernels/fetch downloads "
+                        f"({NAMES}); repeat for more")
     p.add_argument("--host", action="store_true", help="also run the suite on this machine's kernel")
     p.add_argument("--smp", type=count, default=2, metavar="N", help="guest CPUs (default: 2)")
     p.add_argument("--boot-timeout", type=seconds, default=None, metavar="S",

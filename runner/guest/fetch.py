@@ -1,31 +1,57 @@
-"""Kernels by name: what fixtures/kernels/fetch can download, and the download."""
+"""Kernels by name: fixtures/kernels/fetch says which names it can download
+(`--check`, offline), downloads them once (`NAME ARCH PATH` on stdout) and
+describes a cached image (`--info`: package, version, archive, sha256)."""
 
-import re
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List
+from typing import Dict, Optional
 
 from runner.paths import REPO
 
 FETCH = REPO / "fixtures" / "kernels" / "fetch"
+NAMES = "SUITE-ARCH[-FLAVOUR], e.g. sid-arm64, experimental-s390x, bookworm-i386"
 
 
-def fetchable() -> List[str]:
-    """The kernel names fixtures/kernels/fetch knows, from its header."""
-    try:
-        text = FETCH.read_text()
-    except OSError:
-        return []
-    return re.findall(r"^#   (\S+) {2,}\S", text, re.M)
+@dataclass
+class Kernel:
+    path: Path
+    arch: Optional[str] = None              # QEMU's name, when the fetcher knows it
+    info: Dict[str, str] = field(default_factory=dict)   # package, version, archive, ...
 
 
-def resolve(spec: str) -> Path:
-    """A file, or a name fixtures/kernels/fetch downloads (once)."""
+def _fetch(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(FETCH), *args], capture_output=True, text=True)
+
+
+def qemu_arch(name: str) -> Optional[str]:
+    """The QEMU architecture of a fetchable name; None if it is not one."""
+    r = _fetch("--check", name)
+    fields = r.stdout.split()
+    return fields[1] if r.returncode == 0 and len(fields) > 1 else None
+
+
+def info(image: Path) -> Dict[str, str]:
+    """What the fetcher recorded of a cached image ({} for any other file)."""
+    r = _fetch("--info", str(image))
+    if r.returncode:
+        return {}
+    return dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+
+
+def resolve(spec: str) -> Kernel:
+    """A file, or a name fixtures/kernels/fetch downloads (once).  A spec
+    that is neither comes back as a path that does not exist."""
     path = Path(spec).expanduser()
-    if path.exists() or spec not in fetchable():
-        return path
-    r = subprocess.run([str(FETCH), spec], capture_output=True, text=True)
+    if path.exists():
+        return Kernel(path, info=info(path))
+    arch = qemu_arch(spec)
+    if arch is None:
+        return Kernel(path)
+    r = _fetch(spec)
     if r.returncode:
         raise RuntimeError(f"cannot fetch kernel '{spec}': "
                            + (r.stderr.strip().splitlines() or ["fetch failed"])[-1])
-    return Path(r.stdout.split()[-1])
+    image = Path(r.stdout.split()[-1])
+    return Kernel(image, arch, info(image))
+

@@ -11,7 +11,7 @@ import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from runner.core import recording
 from runner.core.discover import find_cases
@@ -41,10 +41,12 @@ def label_of(kernel: Path) -> str:
 def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]] = None,
          smp: int = 2, boot_timeout: Optional[float] = None, case_timeout: float = 60.0,
          append: str = "", out: Optional[Path] = None, progress=None,
-         strict: bool = True) -> Guest:
+         strict: bool = True, kernel_info: Optional[Dict[str, str]] = None) -> Guest:
     """Boot kernel with the suite and record the result; raises RuntimeError
     only for what is wrong on this side (no compiler, unknown case).  Not
-    strict: cases not built for this architecture are left out silently."""
+    strict: cases not built for this architecture are left out silently.
+    kernel_info (the fetcher's package, version, archive, sha256) goes into
+    every report of the run."""
     arch = arch or kimage.arch(kernel)
     label = label_of(kernel)
     directory = out or GUEST_RESULTS / re.sub(r"[^\w.+-]", "_", label)
@@ -54,7 +56,7 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
         b = qemu.Boot(kernel=str(kernel), arch="?", outcome="not a kernel",
                       detail=f"{kernel} is not a kernel image vdsoconf can boot (no x86 bzImage, "
                              "arm64 Image or ELF header); give --arch to try anyway")
-        return _record(kernel, "?", label, b, directory, [], 60.0, reproduce)
+        return _record(kernel, "?", label, b, directory, [], 60.0, reproduce, kernel_info)
     static = static_build(arch)
     available = {p.name: p for p in find_cases(static / "cases")}
     chosen = cases or sorted(available)
@@ -70,7 +72,7 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
                   boot_timeout=boot_timeout or DEFAULT_BOOT_TIMEOUT[arch],
                   case_timeout=case_timeout, append=append,
                   console_log=directory / "console.log", progress=progress)
-    return _record(kernel, arch, label, b, directory, chosen, case_timeout, reproduce)
+    return _record(kernel, arch, label, b, directory, chosen, case_timeout, reproduce, kernel_info)
 
 
 def _reproduce(kernel: Path, arch: Optional[str], smp: int, append: str) -> str:
@@ -85,7 +87,8 @@ def _reproduce(kernel: Path, arch: Optional[str], smp: int, append: str) -> str:
 
 
 def _record(kernel: Path, arch: str, label: str, b: qemu.Boot, directory: Path,
-            chosen: List[str], case_timeout: float, reproduce: str) -> Guest:
+            chosen: List[str], case_timeout: float, reproduce: str,
+            kernel_info: Optional[Dict[str, str]]) -> Guest:
     hello = b.log.hello or {}
     release = hello.get("release") or label
     system = {
@@ -99,6 +102,8 @@ def _record(kernel: Path, arch: str, label: str, b: qemu.Boot, directory: Path,
             "vdso": hello.get("vdso"), "boot_s": _round(b.boot_s),
             "total_s": _round(b.total_s), "powered_off": b.powered_off,
             "console_log": str(directory / "console.log"),
+            **{k: v for k, v in (kernel_info or {}).items()
+               if k in ("package", "version", "archive", "sha256")},
         },
     }
     runs = guestcase.runs(b, chosen, case_timeout, reproduce)

@@ -39,10 +39,11 @@ def guest_column(spec: str, o: MatrixOptions, taken) -> dict:
            "cases": {}, "arch": None, "label": spec, "problem": None, "boot_s": None,
            "results_s": None}
     try:
-        kernel = fetch.resolve(spec)
+        fetched = fetch.resolve(spec)
     except RuntimeError as e:
         col.update(id=_free_id(spec, taken), problem=str(e))
         return col
+    kernel = fetched.path
     if not kernel.is_file():
         col.update(id=_free_id(spec, taken), problem=f"{kernel}: no such file")
         return col
@@ -50,13 +51,15 @@ def guest_column(spec: str, o: MatrixOptions, taken) -> dict:
     col["id"] = cid = _free_id(label, taken)
     directory = o.out / cid
     try:
-        g = suite.boot(kernel, cases=o.cases or None, smp=o.smp, boot_timeout=o.boot_timeout,
-                       case_timeout=o.timeout, append=o.append, out=directory, strict=False)
+        g = suite.boot(kernel, arch=fetched.arch, cases=o.cases or None, smp=o.smp,
+                       boot_timeout=o.boot_timeout, case_timeout=o.timeout, append=o.append,
+                       out=directory, strict=False, kernel_info=fetched.info)
     except RuntimeError as e:
         col["problem"] = str(e)
         return col
     b = g.boot
     col.update(label=g.label, arch=g.arch, boot_s=b.boot_s, results_s=b.done_s,
+               package=fetched.info.get("package"), version=fetched.info.get("version"),
                total_s=b.total_s, console_log=str(directory / "console.log"),
                reached_results=b.log.done)
     report = _replay(o, directory / recording.CASES, g.records, directory, recorded=directory,
