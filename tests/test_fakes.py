@@ -43,12 +43,16 @@ def faithful(name):
 def test_bug_is_caught(detection, fake):
     row = detection[1][fake]
     assert row["expect"], f"{fake} names no expected test point"
+    if row["not_run"]:
+        pytest.skip(row["not_run"])
     assert not row["missed"], f"{fake} ({row['description']}) was not caught:\n" + "\n".join(row["missed"])
 
 
 @pytest.mark.parametrize("fake", [f["name"] for f in FAKES if faithful(f["name"])])
 def test_faithful_fake_passes(detection, fake):
     row = detection[1][fake]
+    if row["not_run"]:
+        pytest.skip(row["not_run"])
     assert not row["alarms"], f"false alarms on {fake}:\n" + "\n".join(row["alarms"])
     assert row["cells"] and all(v == "clean" for v in row["cells"].values())
 

@@ -11,6 +11,9 @@ against every case.  A cell is
   clean    (faithful) the case failed nothing
   ALARM    (faithful) the case failed something: a false alarm
   n.a.     the fake expects nothing of that case
+  n.r.     not run: the kernel refuses to execute the fake's ABI (the row
+           says why); neither caught nor clean, so a run that could not
+           execute a case never passes for one that did
 """
 
 import concurrent.futures
@@ -31,11 +34,17 @@ def owner(point: str, printed: Dict[str, Dict[str, str]]) -> str:
     return point.split(".")[0]
 
 
+# the pseudo point under which run_one reports that the kernel refused the ABI
+NOT_RUN = "<not run>"
+
+
 def run_one(case: Path, fake, timeout: float) -> Dict[str, str]:
     """{point: status} of one case run against one fake (None: the live
     vDSO); a case that did not finish properly shows up as the pseudo point
-    '<case>.run'."""
+    '<case>.run', one the kernel would not execute as {NOT_RUN: reason}."""
     r = run_case(str(case), timeout, target=fake["path"] if fake else None)
+    if r.exec_skip:
+        return {NOT_RUN: r.exec_skip}
     doc = ktap.parse(r.stdout)
     points = {n.name: n.status for n in doc.walk() if n.name}
     if r.signal or r.timed_out or r.exec_error or doc.bail is not None:
@@ -48,7 +57,7 @@ def areas(cases: Dict[str, Path], timeout: float, pool) -> Dict[str, set]:
     live = dict(zip(cases, pool.map(lambda c: run_one(cases[c], None, timeout), cases)))
     owners: Dict[str, set] = {}
     for c, points in live.items():
-        for p in points:
+        for p in points.keys() - {NOT_RUN}:
             owners.setdefault(p.split(".")[0], set()).add(c)
     return owners
 
@@ -81,13 +90,19 @@ def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int) -> dic
     for fake in fakes:
         printed = {c: pts for (name, c), pts in results.items() if name == fake["name"]}
         row = {"name": fake["name"], "description": fake["description"], "abi": fake.get("abi"),
-               "expect": fake["expect"], "cells": {}, "missed": [], "alarms": [], "also": []}
+               "expect": fake["expect"], "cells": {}, "missed": [], "alarms": [], "also": [],
+               "not_run": None}
+        refused = {c: pts[NOT_RUN] for c, pts in printed.items() if NOT_RUN in pts}
+        if refused:
+            row["not_run"] = next(iter(refused.values()))
+            row["cells"] = dict.fromkeys(refused, "n.r.")
+            printed = {c: pts for c, pts in printed.items() if c not in refused}
         if is_faithful(fake):
             for c, pts in printed.items():
                 bad = sorted(p for p, s in pts.items() if s in ("fail", "xpass"))
                 row["cells"][c] = "ALARM" if bad else "clean"
                 row["alarms"] += bad
-        else:
+        elif not refused:
             for point in fake["expect"]:
                 c = owner(point, printed)
                 status = printed.get(c, {}).get(point)

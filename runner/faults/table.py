@@ -13,11 +13,15 @@ def render(m: dict) -> str:
         cells = [f["cells"].get(c, "n.a.") for c in cases]
         lines.append(f"{f['name']:<{width}}  " + "  ".join(f"{x:<{w}}" for x, w in zip(cells, cols)))
     bad = [f for f in m["fakes"] if f["missed"] or f["alarms"]]
-    buggy = [f for f in m["fakes"] if not is_faithful(f)]
+    not_run = [f for f in m["fakes"] if f.get("not_run")]
+    buggy = [f for f in m["fakes"] if not is_faithful(f) and not f.get("not_run")]
     caught = sum(1 for f in buggy if not f["missed"])
     lines.append("-" * len(lines[0]))
     lines.append(f"{caught} of {len(buggy)} fakes caught at every expected point; "
-                 f"{len(bad)} with a miss or a false alarm")
+                 f"{len(bad)} with a miss or a false alarm"
+                 + (f"; {len(not_run)} not run" if not_run else ""))
+    for f in not_run:
+        lines.append(f"NOT RUN {f['name']}: {f['not_run']}")
     for f in bad:
         for what in f["missed"]:
             lines.append(f"MISSED {f['name']}: {what}")

@@ -55,3 +55,32 @@ def test_false_alarm_on_faithful(tmp_path):
 def test_missing_manifest_is_usage(tmp_path):
     r = h.vdsoconf("faults", "--fakes-dir", tmp_path)
     assert r.returncode == 2 and "make fakes" in r.stderr
+
+
+def test_abi_the_kernel_refuses_is_not_run(tmp_path):
+    """Fakes of an ABI whose cases the kernel will not execute are neither
+    caught nor clean: the row says why, and the verdict does not count them."""
+    cases, fakes = make_tree(tmp_path, "quiet.so")
+    # the stub case as a program of a machine nobody runs (e_machine 0xfeed)
+    foreign = cases / "stub-x32"
+    foreign.write_bytes(b"\x7fELF\x01\x01\x01" + bytes(9) + b"\x02\x00\xed\xfe" + bytes(40))
+    foreign.chmod(0o755)
+    man = json.loads((fakes / "manifest.json").read_text())
+    for name, expect in (("faithful-x32", []), ("caught-x32", ["stub.b"])):
+        (fakes / f"{name}.so").write_text("")
+        man.append({"name": name, "path": str(fakes / f"{name}.so"), "description": name,
+                    "expect": expect, "abi": "x32"})
+    (fakes / "manifest.json").write_text(json.dumps(man))
+    out = tmp_path / "m.json"
+    r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "--json", out,
+                   "faithful", "caught", "faithful-x32", "caught-x32")
+    assert r.returncode == 0, h.describe(r)
+    rows = {f["name"]: f for f in json.loads(out.read_text())["fakes"]}
+    for name in ("faithful-x32", "caught-x32"):
+        assert rows[name]["cells"] == {"stub": "n.r."}, rows[name]
+        assert "cannot execute" in rows[name]["not_run"]
+        assert not rows[name]["missed"] and not rows[name]["alarms"]
+    assert rows["faithful"]["cells"] == {"stub": "clean"}
+    assert "1 of 1 fakes caught at every expected point; 0 with a miss or a false alarm; " \
+           "2 not run" in r.stdout
+    assert "NOT RUN caught-x32: " in r.stdout
