@@ -7,13 +7,14 @@ Exit status 0 when nothing was missed and nothing alarmed, 1 otherwise,
 import argparse
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 from runner.faults.detect import matrix
 from runner.faults.fakes import FAKES_DIR, abi_cases, is_faithful, load_fakes
 from runner.faults.table import render
-from runner.paths import DEFAULT_CASES_DIR
+from runner.paths import BUILD, DEFAULT_CASES_DIR, REPO
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -31,8 +32,21 @@ def add_parser(sub) -> argparse.ArgumentParser:
     return p
 
 
+def build_fakes() -> None:
+    """The checkout's own fakes are built (or brought up to date) here, so
+    that the command works without a separate `make fakes`; a --fakes-dir
+    of someone else's is taken as it is."""
+    r = subprocess.run(["make", "-s", "-C", str(REPO), f"B={BUILD}", "fakes"],
+                       capture_output=True, text=True)
+    if r.returncode:
+        tail = (r.stderr.strip().splitlines() or ["make failed"])[-1]
+        raise FileNotFoundError(f"building the fakes failed: {tail}")
+
+
 def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     try:
+        if a.fakes_dir.resolve() == FAKES_DIR.resolve():
+            build_fakes()
         fakes = load_fakes(a.fakes_dir)
     except FileNotFoundError as e:
         print(f"vdsoconf: {e}", file=sys.stderr)

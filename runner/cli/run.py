@@ -8,10 +8,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 from runner.cli.parser import count, seconds
-from runner.core.discover import find_cases, is_case
+from runner.core import target
+from runner.core.discover import cases_by_abi, find_cases, is_case
 from runner.paths import DEFAULT_CASES_DIR, RESULTS
 from runner.session import RunOptions, run
 
@@ -53,20 +54,43 @@ def run_options(args: argparse.Namespace, cases_dir: Path, cases: List[Path]) ->
 
 def main(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """`run` on this machine's kernel."""
-    if args.target and not os.path.isfile(args.target):
-        p.error(f"--target {args.target}: no such file")
+    suffix = None
+    if args.target:
+        suffix = _target_suffix(p, args.target)
     cases_dir = args.cases_dir.resolve()
-    cases = _select(p, cases_dir, args.cases)
+    cases = _select(p, cases_dir, args.cases, suffix)
     if not cases:
         why = "no such directory" if not cases_dir.is_dir() else "no executable case programs"
         print(f"vdsoconf: no cases found in {cases_dir} ({why}; build them with 'make')",
               file=sys.stderr)
         return 1
+    if args.target:
+        print(f"vdsoconf: target {args.target}: {target.abi_of(args.target)} shared object, "
+              f"{len(cases)} case(s) of that ABI", flush=True)
     return run(run_options(args, cases_dir, cases))
 
 
-def _select(p: argparse.ArgumentParser, cases_dir: Path, names: List[str]) -> List[Path]:
+def _target_suffix(p: argparse.ArgumentParser, path: str) -> str:
+    """Check the target once; the suffix of the cases that can load it."""
+    if not os.path.isfile(path):
+        p.error(f"--target {path}: no such file")
+    try:
+        abi = target.abi_of(path)
+    except target.TargetError as e:
+        p.error(f"--target {path}: {e}")
+    suffix = target.case_suffix(abi)
+    if suffix is None:
+        p.error(f"--target {path}: a {abi} object; no {abi} cases are built on this "
+                f"{target.native_abi()} machine")
+    return suffix
+
+
+def _select(p: argparse.ArgumentParser, cases_dir: Path, names: List[str],
+            suffix: Optional[str]) -> List[Path]:
+    """The named cases, else every case (of the target's ABI, with a target)."""
     if not names:
+        if suffix is not None:
+            return sorted(cases_by_abi(cases_dir, suffix).values())
         return find_cases(cases_dir)
     chosen = []
     for name in names:

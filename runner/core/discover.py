@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 # The build puts objects, dependency files and fake vDSO targets next to
 # the case programs; shared objects are often executable, so the mode bit
@@ -27,3 +27,19 @@ def find_cases(cases_dir: Path) -> List[Path]:
     if not cases_dir.is_dir():
         return []
     return sorted(p for p in cases_dir.iterdir() if is_case(p))
+
+
+# The build names the programs of the other ABIs it makes NAME-i386, NAME-x32.
+ABI_SUFFIXES = ("-i386", "-x32")
+
+
+def cases_by_abi(cases_dir: Path, suffix: str) -> Dict[str, Path]:
+    """{case: path} of the programs of one ABI, by suffix: '' for the
+    native ones, '-i386' or '-x32'.  A fake target is an object of one ABI
+    and only the cases of that ABI can load it."""
+    out = {}
+    for p in find_cases(cases_dir):
+        s = next((x for x in ABI_SUFFIXES if p.name.endswith(x)), "")
+        if s == suffix:
+            out[p.name[:len(p.name) - len(s)]] = p
+    return out

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Dict, List
 
-from runner.core.discover import find_cases
+from runner.core.discover import cases_by_abi
 from runner.paths import BUILD
 
 FAKES_DIR = BUILD / "fakes"
@@ -19,19 +19,10 @@ def load_fakes(fakes_dir: Path) -> List[dict]:
     return json.loads(manifest.read_text())
 
 
-ABI_SUFFIXES = ("-i386", "-x32")
-
-
 def abi_cases(cases_dir: Path, abi: str) -> Dict[str, Path]:
-    """{case: path} of the cases built for one ABI: a fake is an object of
-    one ABI and can only be loaded by cases of that ABI.  The native ones
-    carry no suffix, the others are NAME-<abi>."""
-    out = {}
-    for p in find_cases(cases_dir):
-        suffix = next((s for s in ABI_SUFFIXES if p.name.endswith(s)), "")
-        if (suffix == "" and abi == "native") or suffix == f"-{abi}":
-            out[p.name[:len(p.name) - len(suffix)]] = p
-    return out
+    """{case: path} of the cases that can load a fake of this ABI ('native'
+    or a suffix's name: 'i386', 'x32')."""
+    return cases_by_abi(cases_dir, "" if abi == "native" else f"-{abi}")
 
 
 def is_faithful(fake: dict) -> bool:

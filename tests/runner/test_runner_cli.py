@@ -1,6 +1,7 @@
 """`vdsoconf run` end to end: exit codes, selection, timeouts, usage errors."""
 
 import json
+import sys
 import time
 
 import pytest
@@ -50,7 +51,7 @@ def test_named_cases_only(tmp_path):
 
 def test_target_is_passed_as_an_absolute_path(tmp_path):
     d = stub_dir(tmp_path, "target")
-    (tmp_path / "fake.so").write_bytes(b"\x7fELF")
+    _native_so(tmp_path / "fake.so")
     r = run_in(tmp_path, d, "--target", "fake.so", cwd=tmp_path)
     assert r.returncode == 0, describe(r)
     assert json.loads((tmp_path / "report.json").read_text())["target"] == str(tmp_path / "fake.so")
@@ -58,7 +59,7 @@ def test_target_is_passed_as_an_absolute_path(tmp_path):
 
 def test_reproduce_line_carries_the_target(tmp_path):
     d = stub_dir(tmp_path, "fail")
-    (tmp_path / "fake.so").write_bytes(b"")
+    _native_so(tmp_path / "fake.so")
     r = run_in(tmp_path, d, "--target", tmp_path / "fake.so")
     assert r.returncode == 1
     assert f"reproduce: VDSOCONF_TARGET={tmp_path / 'fake.so'} " in r.stdout
@@ -95,3 +96,53 @@ def test_usage_errors_exit_2_with_one_line(tmp_path, args, expected):
     assert r.returncode == 2, describe(r)
     assert expected in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def _native_so(path):
+    """An ELF header of the runner's own ABI (its interpreter's), made a
+    shared object (e_type ET_DYN), like a vDSO."""
+    with open(sys.executable, "rb") as f:
+        head = bytearray(f.read(64))
+    head[16:18] = (3).to_bytes(2, "little" if head[5] == 1 else "big")
+    path.write_bytes(bytes(head))
+    return path
+
+
+def _file(path, data):
+    path.write_bytes(data)
+    return path
+
+
+def _elf(path, elfclass, e_type, machine):
+    """A 64-byte ELF header: enough for the runner's one look at a target."""
+    path.write_bytes(b"\x7fELF" + bytes([elfclass, 1, 1]) + bytes(9)
+                     + e_type.to_bytes(2, "little") + machine.to_bytes(2, "little") + bytes(44))
+    return path
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda d: _file(d / "text.so", b"not an object\n"), "not an ELF file"),
+    (lambda d: _elf(d / "exec.so", 2, 2, 62), "not a shared object (e_type 2"),
+    (lambda d: _elf(d / "vax.so", 1, 3, 75), "no cases for its ABI"),
+    (lambda d: _elf(d / "ppc.so", 2, 3, 21), "no ppc64 cases are built"),
+    (lambda d: _file(d / "short.so", b"\x7fELF\x02"), "truncated"),
+], ids=["text", "executable", "unknown-machine", "other-arch", "truncated"])
+def test_target_checked_once(tmp_path, make, expected):
+    """A target that cannot be one is one error line and exit 2, before any case runs."""
+    target = make(tmp_path)
+    r = run_in(tmp_path, stub_dir(tmp_path, "pass"), "--target", target)
+    assert r.returncode == 2, describe(r)
+    assert expected in r.stderr and f"--target {target}: " in r.stderr, describe(r)
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_target_runs_only_the_cases_of_its_abi(tmp_path):
+    cases = stub_dir(tmp_path, "pass")
+    (cases / "pass-x32").write_bytes((cases / "pass").read_bytes())
+    (cases / "pass-x32").chmod(0o755)
+    target = _elf(tmp_path / "fake-x32.so", 1, 3, 62)
+    r = run_in(tmp_path, cases, "--target", target)
+    assert "x32 shared object, 1 case(s) of that ABI" in r.stdout, describe(r)
+    ran = [c["name"] for c in json.loads((tmp_path / "report.json").read_text())["cases"]]
+    assert ran == ["pass-x32"]
