@@ -23,6 +23,7 @@ from typing import Dict, List
 
 from runner.core import ktap
 from runner.core.caserun import run_case
+from runner.core.verdict import judge
 from runner.faults.fakes import abi_cases, fake_abi, is_faithful
 
 
@@ -47,7 +48,9 @@ def run_one(case: Path, fake, timeout: float) -> Dict[str, str]:
         return {NOT_RUN: r.exec_skip}
     doc = ktap.parse(r.stdout)
     points = {n.name: n.status for n in doc.walk() if n.name}
-    if r.signal or r.timed_out or r.exec_error or doc.bail is not None:
+    # the same whole-case judgement as a run's: a crash, a hang, a bail-out,
+    # malformed KTAP or exit 1 with every point ok is a failure of its own
+    if judge(r, doc).failures:
         points[f"{case.name}.run"] = "fail"
     return points
 

@@ -3,15 +3,20 @@ a missed one and a false alarm each show in the table and the exit code."""
 
 import json
 
+import pytest
+
 import runner_helpers as h
 
 CASE = """#!/bin/sh
 # a stub case: fails stub.b when the target's name contains "bad", and
-# stub.c when it contains "alarm"
+# stub.c when it contains "alarm"; with "exit1" every point is ok but the
+# case exits 1, with "short" it prints one point fewer than it planned
 t="${VDSOCONF_TARGET:-live}"
 echo "KTAP version 1"; echo "1..3"; echo "ok 1 stub.a"
 case "$t" in *bad*) echo "not ok 2 stub.b";; *) echo "ok 2 stub.b";; esac
+case "$t" in *short*) exit 0;; esac
 case "$t" in *alarm*) echo "not ok 3 stub.c";; *) echo "ok 3 stub.c";; esac
+case "$t" in *exit1*) exit 1;; esac
 """
 
 
@@ -50,6 +55,16 @@ def test_false_alarm_on_faithful(tmp_path):
     r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "caught")
     assert r.returncode == 1, h.describe(r)
     assert "FALSE ALARM faithful: stub.c" in r.stdout
+
+
+@pytest.mark.parametrize("faithful", ["exit1.so", "short.so"])
+def test_odd_faithful_run_is_an_alarm(tmp_path, faithful):
+    """A faithful run is judged as a whole, as `vdsoconf run` judges a case:
+    exit 1 with every point ok, or a plan it did not keep, is no clean run."""
+    cases, fakes = make_tree(tmp_path, faithful)
+    r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "caught")
+    assert r.returncode == 1, h.describe(r)
+    assert "FALSE ALARM faithful: stub.run" in r.stdout
 
 
 def test_missing_manifest_is_usage(tmp_path):
