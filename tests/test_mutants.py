@@ -14,7 +14,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO))
 from runner import ktap  # noqa: E402
 
-FILE = "lib/vdso/headers.c"
+FILE = "lib/vdso/text.c"
 MUTANTS = {
     # the last text byte's successor counted in
     "end_inclusive": ([("vaddr < img->text[i].end", "vaddr <= img->text[i].end")],

@@ -95,6 +95,7 @@ const char *vdso_str(const struct vdso_image *img, uint64_t off);
 int vdso_parse(struct vdso_image *img);
 int vdso_parse_ehdr(struct vdso_image *img);
 int vdso_parse_phdrs(struct vdso_image *img);
+void vdso_parse_text(struct vdso_image *img);
 int vdso_parse_dynamic(struct vdso_image *img);
 int vdso_parse_symtab(struct vdso_image *img);
 int vdso_parse_versions(struct vdso_image *img);

@@ -38,8 +38,10 @@ int vdso_parse(struct vdso_image *img)
 {
 	int rc;
 
-	if ((rc = vdso_parse_ehdr(img)) || (rc = vdso_parse_phdrs(img)) ||
-	    (rc = vdso_parse_dynamic(img)) || (rc = vdso_parse_symtab(img)) ||
+	if ((rc = vdso_parse_ehdr(img)) || (rc = vdso_parse_phdrs(img)))
+		return rc;
+	vdso_parse_text(img);
+	if ((rc = vdso_parse_dynamic(img)) || (rc = vdso_parse_symtab(img)) ||
 	    (rc = vdso_parse_versions(img)) || (rc = vdso_parse_relocs(img)) ||
 	    (rc = vdso_check_overlaps(img)) || (rc = vdso_parse_notes(img)))
 		return rc;
