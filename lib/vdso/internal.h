@@ -69,14 +69,6 @@ static inline uint64_t vdso_mul(uint64_t a, uint64_t b)
 	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
-/* Entry i of DT_HASH, whose words are 4 or 8 bytes wide. */
-static inline uint64_t vdso_hash_word(const struct vdso_image *img, uint64_t i)
-{
-	const unsigned char *p = img->hash + i * img->hash_entsize;
-
-	return img->hash_entsize == 8 ? vdso_rd64(img, p) : vdso_rd32(img, p);
-}
-
 /* len bytes at file offset off, or NULL when any of them is outside the
  * image (data[0..size)). */
 const unsigned char *vdso_at_offset(const struct vdso_image *img, uint64_t off, uint64_t len);
