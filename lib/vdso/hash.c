@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* DT_HASH and DT_GNU_HASH: the hash functions, the validation at open that
  * lets every later walk trust the tables (in range, finite), and the walks. */
-#include "internal.h"
+#include "bounds.h"
 #include "hash.h"
 
 #include <elf.h>

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* ELF header and program headers: the frame every later read is checked
  * against, so nothing here trusts a field before bounding it. */
-#include "internal.h"
+#include "bounds.h"
+#include "parse.h"
 
+#include <elf.h>
 #include <string.h>
 
 int vdso_parse_ehdr(struct vdso_image *img)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The symbol table: how many symbols it holds (from a hash table, else
  * the section headers), every name checked at open, and reading one. */
-#include "internal.h"
+#include "bounds.h"
 #include "hash.h"
+#include "parse.h"
 
 #include <elf.h>
 #include <string.h>

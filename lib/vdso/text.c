@@ -2,7 +2,7 @@
 /* Where the image's code is: the executable PT_LOADs, recorded once at open
  * so that classifying an address (a PC sampled from a signal, a symbol's
  * value) reads no image bytes. */
-#include "internal.h"
+#include "parse.h"
 
 #include <elf.h>
 

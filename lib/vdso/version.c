@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Symbol versions: the DT_VERDEF chain and the DT_VERSYM entries that
  * point into it.  The kernel's vDSOs define, never need, versions. */
-#include "internal.h"
+#include "bounds.h"
+#include "parse.h"
 
 #define VERDEF_SIZE 20		/* Elf32_Verdef and Elf64_Verdef agree */
 #define VERDAUX_SIZE 8
