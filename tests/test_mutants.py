@@ -14,7 +14,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO))
 from runner.core import ktap  # noqa: E402
 
-FILE = "lib/vdso/headers.c"
+FILE = "lib/vdso/text.c"
 MUTANTS = {
     # the last text byte's successor counted in
     "end_inclusive": ([("vaddr < img->text[i].end", "vaddr <= img->text[i].end")],
@@ -32,7 +32,7 @@ MUTANTS = {
     # (what broke Go programs restored by CRIU)
     "stale_base": ([("img->load_offset = (uintptr_t)addr + (uintptr_t)img->loads[0].offset -",
                      "img->load_offset = (uintptr_t)getauxval(AT_SYSINFO_EHDR) + (uintptr_t)img->loads[0].offset -")],
-                   ["pc.mremap"], "lib/vdso/image.c"),
+                   ["pc.mremap"], "lib/vdso/open.c"),
     # Go's inVDSOPage: only the first page of the text
     "one_page": ([("img->text[img->ntext].end = s->vaddr + s->memsz;",
                    "img->text[img->ntext].end = s->vaddr + (s->memsz < 4096 ? s->memsz : 4096);")],

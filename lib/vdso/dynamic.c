@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The dynamic section: every tag a later check needs, each recorded once. */
-#include "internal.h"
+#include "bounds.h"
+#include "elfcompat.h"
+#include "parse.h"
 
 static const struct {
 	int64_t tag;

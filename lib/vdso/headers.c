@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* ELF header and program headers: the frame every later read is checked
  * against, so nothing here trusts a field before bounding it. */
-#include "internal.h"
+#include "bounds.h"
+#include "parse.h"
 
+#include <elf.h>
 #include <string.h>
 
 int vdso_parse_ehdr(struct vdso_image *img)
@@ -159,29 +161,5 @@ int vdso_parse_phdrs(struct vdso_image *img)
 	}
 	if (img->nloads == 0)
 		return vdso_fail(img, VDSO_ERR_PHDR, "no PT_LOAD segment among %u program headers", img->phnum);
-	for (unsigned i = 0; i < img->nloads; i++) {
-		const struct vdso_segment *s = &img->loads[i];
-
-		if (s->flags & PF_X) {
-			img->text[img->ntext].start = s->vaddr;
-			img->text[img->ntext].end = s->vaddr + s->memsz;
-			img->ntext++;
-		}
-	}
 	return VDSO_OK;
-}
-
-int vdso_vaddr_in_text(const struct vdso_image *img, uint64_t vaddr)
-{
-	for (unsigned i = 0; i < img->ntext; i++)
-		if (vaddr >= img->text[i].start && vaddr < img->text[i].end)
-			return 1;
-	return 0;
-}
-
-int vdso_pc_in_text(const struct vdso_image *img, uintptr_t pc)
-{
-	if (!img->loaded || pc < img->load_offset)
-		return 0;
-	return vdso_vaddr_in_text(img, (uint64_t)(pc - img->load_offset));
 }

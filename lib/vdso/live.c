@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Finding images mapped in this process: the kernel's vDSO through the
  * auxiliary vector, and a shared object loaded with dlopen (a fake vDSO). */
-#include "internal.h"
+#include "bounds.h"
+#include "parse.h"
 
 #include <dlfcn.h>
 #include <errno.h>

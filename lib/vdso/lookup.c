@@ -1,52 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Symbol iteration and the three lookups (GNU hash, SysV hash, linear).
- * They share one matching rule and differ only in which candidates they
- * visit, so any disagreement between them is a fact about the image. */
-#include "internal.h"
+/* The lookups: by name, by a table of keys, through either hash table or
+ * by a linear scan.  All share one matching rule and differ only in which
+ * candidates they visit, so any disagreement between them is a fact about
+ * the image. */
+#include "hash.h"
 
+#include <elf.h>
 #include <string.h>
-
-int vdso_sym_at(const struct vdso_image *img, uint32_t idx, struct vdso_sym *out)
-{
-	const unsigned char *s;
-
-	if (idx >= img->nsyms || !img->symtab)
-		return VDSO_ERR_ARG;
-	s = img->symtab + (uint64_t)idx * img->syment;
-	memset(out, 0, sizeof(*out));
-	out->index = idx;
-	out->name = vdso_str(img, vdso_rd32(img, s));
-	if (!out->name)
-		return VDSO_ERR_SYMTAB;
-	if (img->elfclass == 64) {
-		out->bind = s[4] >> 4;
-		out->type = s[4] & 0xf;
-		out->visibility = s[5] & 3;
-		out->shndx = vdso_rd16(img, s + 6);
-		out->value = vdso_rd64(img, s + 8);
-		out->size = vdso_rd64(img, s + 16);
-	} else {
-		out->value = vdso_rd32(img, s + 4);
-		out->size = vdso_rd32(img, s + 8);
-		out->bind = s[12] >> 4;
-		out->type = s[12] & 0xf;
-		out->visibility = s[13] & 3;
-		out->shndx = vdso_rd16(img, s + 14);
-	}
-	if (img->versym) {
-		unsigned ndx;
-		const struct vdso_version *v;
-
-		out->versym = vdso_rd16(img, img->versym + 2ull * idx);
-		out->hidden = (out->versym & 0x8000) != 0;
-		ndx = out->versym & 0x7fff;
-		v = ndx > 1 ? vdso_version_by_index(img, ndx) : NULL;
-		out->version = v ? v->name : NULL;
-	}
-	if (img->loaded && out->shndx != SHN_UNDEF && out->shndx != SHN_ABS)
-		out->addr = img->load_offset + (uintptr_t)out->value;
-	return VDSO_OK;
-}
 
 void vdso_key_init(struct vdso_key *key, const char *name, const char *version)
 {
@@ -98,43 +58,17 @@ static int match(const struct vdso_image *img, uint32_t idx, const struct vdso_k
 	return 1;
 }
 
-static int by_gnu(const struct vdso_image *img, const struct vdso_key *k, struct vdso_sym *out)
+/* What a hash-table walk is asked to find, and where to put it. */
+struct wanted {
+	const struct vdso_key *key;
+	struct vdso_sym *out;
+};
+
+static int take(const struct vdso_image *img, uint32_t idx, void *ctx)
 {
-	unsigned ws = vdso_wordsize(img), bits = ws * 8;
-	const unsigned char *bloom = img->gnu + 16;
-	const unsigned char *buckets = bloom + (uint64_t)img->gnu_bloom_size * ws;
-	const unsigned char *chain = buckets + 4ull * img->gnu_nbuckets;
-	uint32_t h = k->gnu_hash;
-	uint64_t word = vdso_rdword(img, bloom + (uint64_t)((h / bits) & (img->gnu_bloom_size - 1)) * ws);
-	/* glibc shifts a word-sized copy of the hash: shifts past 31 are legal */
-	uint64_t mask = (1ull << (h % bits)) | (1ull << (((uint64_t)h >> img->gnu_bloom_shift) % bits));
-	uint32_t i = vdso_rd32(img, buckets + 4ull * (h % img->gnu_nbuckets));
+	const struct wanted *w = ctx;
 
-	if ((word & mask) != mask || i == 0)
-		return VDSO_NOT_FOUND;
-	/* parse_gnu() proved every chain ends before nsyms */
-	for (; i < img->nsyms; i++) {
-		uint32_t c = vdso_rd32(img, chain + 4ull * (i - img->gnu_symoffset));
-
-		if ((c | 1) == (h | 1) && match(img, i, k, out))
-			return VDSO_OK;
-		if (c & 1)
-			break;
-	}
-	return VDSO_NOT_FOUND;
-}
-
-static int by_sysv(const struct vdso_image *img, const struct vdso_key *k, struct vdso_sym *out)
-{
-	uint64_t nb = img->hash_nbucket, steps = 0;
-	uint64_t i = vdso_hash_word(img, 2 + k->sysv_hash % nb);
-
-	/* parse_sysv() proved the chains short and in range; the step bound
-	 * costs nothing and keeps this loop finite on its own */
-	for (; i != 0 && i < img->nsyms && steps++ <= img->hash_nchain; i = vdso_hash_word(img, 2 + nb + i))
-		if (match(img, (uint32_t)i, k, out))
-			return VDSO_OK;
-	return VDSO_NOT_FOUND;
+	return match(img, idx, w->key, w->out);
 }
 
 static int by_scan(const struct vdso_image *img, const struct vdso_key *k, struct vdso_sym *out)
@@ -149,6 +83,7 @@ int vdso_lookup(const struct vdso_image *img, const struct vdso_key *key, enum v
 		struct vdso_sym *out)
 {
 	struct vdso_key k;
+	struct wanted w = { &k, out };
 
 	if (!img || !key || !key->name || !img->symtab)
 		return VDSO_ERR_ARG;
@@ -157,9 +92,9 @@ int vdso_lookup(const struct vdso_image *img, const struct vdso_key *key, enum v
 		m = img->gnu ? VDSO_BY_GNU_HASH : img->hash ? VDSO_BY_SYSV_HASH : VDSO_BY_LINEAR;
 	switch (m) {
 	case VDSO_BY_GNU_HASH:
-		return img->gnu ? by_gnu(img, &k, out) : VDSO_ERR_ARG;
+		return img->gnu ? vdso_walk_gnu_hash(img, k.gnu_hash, take, &w) : VDSO_ERR_ARG;
 	case VDSO_BY_SYSV_HASH:
-		return img->hash ? by_sysv(img, &k, out) : VDSO_ERR_ARG;
+		return img->hash ? vdso_walk_sysv_hash(img, k.sysv_hash, take, &w) : VDSO_ERR_ARG;
 	case VDSO_BY_LINEAR:
 		return by_scan(img, &k, out);
 	default:

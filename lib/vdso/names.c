@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Human-readable names for statuses, machines and kernel versions. */
-#include "internal.h"
+#include "elfcompat.h"
+#include "vdso.h"
 
 #include <stdio.h>
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* ELF notes: the kernel version the image was built for (owner Linux,
  * type 0), its release string (Linux, 0x100) and the GNU build-id. */
-#include "internal.h"
+#include "bounds.h"
+#include "parse.h"
 
+#include <elf.h>
 #include <string.h>
 
 #define NT_LINUX_VERSION 0

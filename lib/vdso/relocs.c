@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Relocations.  The kernel's build rejects a vDSO with any dynamic
  * relocation but R_*_NONE, so they are only counted, for the lint. */
-#include "internal.h"
+#include "bounds.h"
+#include "parse.h"
+
+#include <elf.h>
 
 /* Is the type of this r_info anything but R_*_NONE (0 on every arch)? */
 static int not_none(const struct vdso_image *img, uint64_t info)

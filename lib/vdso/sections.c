@@ -3,8 +3,9 @@
  * image keeps them they are a second witness (where the code is, what the
  * kernel patches) and the last way to count symbols without a hash table.
  * Only FILE layout: a loaded object's section table is not mapped. */
-#include "internal.h"
+#include "bounds.h"
 
+#include <elf.h>
 #include <string.h>
 
 static const unsigned char *table(const struct vdso_image *img, unsigned *es)

@@ -1,126 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The symbol table and both hash tables, validated whole at open so that
- * lookups afterwards cannot walk out of them or loop. */
-#include "internal.h"
+/* The symbol table: how many symbols it holds (from a hash table, else
+ * the section headers), every name checked at open, and reading one. */
+#include "bounds.h"
+#include "hash.h"
+#include "parse.h"
 
+#include <elf.h>
 #include <string.h>
-
-/* s390x and alpha chose 8-byte DT_HASH words; everyone else uses 4. */
-static unsigned hash_entsize(const struct vdso_image *img)
-{
-	if ((img->machine == EM_S390 && img->elfclass == 64) || img->machine == EM_ALPHA)
-		return 8;
-	return 4;
-}
-
-static int parse_sysv(struct vdso_image *img)
-{
-	uint64_t nb, nc, steps = 0, bytes;
-	unsigned es = hash_entsize(img);
-	const unsigned char *h = vdso_at_vaddr(img, img->dt[VDSO_DT_HASH], 2ull * es);
-
-	if (!h)
-		return vdso_fail(img, VDSO_ERR_HASH, "DT_HASH header at 0x%llx is not inside a PT_LOAD",
-				 (unsigned long long)img->dt[VDSO_DT_HASH]);
-	img->hash = h;
-	img->hash_entsize = es;
-	nb = vdso_hash_word(img, 0);
-	nc = vdso_hash_word(img, 1);
-	if (nb == 0)
-		return vdso_fail(img, VDSO_ERR_HASH, "DT_HASH nbucket is 0");
-	bytes = vdso_mul(vdso_add(vdso_add(2, nb), nc), es);
-	if (!vdso_at_vaddr(img, img->dt[VDSO_DT_HASH], bytes))
-		return vdso_fail(img, VDSO_ERR_HASH,
-				 "DT_HASH with nbucket %llu and nchain %llu (%llu bytes at 0x%llx) runs past its PT_LOAD",
-				 (unsigned long long)nb, (unsigned long long)nc, (unsigned long long)bytes,
-				 (unsigned long long)img->dt[VDSO_DT_HASH]);
-	img->hash_nbucket = nb;
-	img->hash_nchain = nc;
-	img->hash_bytes = bytes;
-	/* Each symbol sits on exactly one chain, so all chains together take
-	 * at most nchain steps; more means a loop or merged chains. */
-	for (uint64_t b = 0; b < nb; b++) {
-		uint64_t i = vdso_hash_word(img, 2 + b);
-		const char *where = "bucket";
-
-		for (; i != 0; where = "chain of bucket") {
-			if (i >= nc)
-				return vdso_fail(img, VDSO_ERR_HASH, "DT_HASH %s %llu points past the symbol table (index %llu of %llu)",
-						 where, (unsigned long long)b, (unsigned long long)i, (unsigned long long)nc);
-			if (++steps > nc)
-				return vdso_fail(img, VDSO_ERR_HASH, "DT_HASH chain of bucket %llu loops (more than nchain=%llu steps)",
-						 (unsigned long long)b, (unsigned long long)nc);
-			i = vdso_hash_word(img, 2 + nb + i);
-		}
-	}
-	return VDSO_OK;
-}
-
-static int parse_gnu(struct vdso_image *img, uint64_t fit)
-{
-	unsigned ws = vdso_wordsize(img);
-	uint64_t va = img->dt[VDSO_DT_GNU_HASH], chains, maxidx = 0, bytes;
-	const unsigned char *g = vdso_at_vaddr(img, va, 16);
-
-	if (!g)
-		return vdso_fail(img, VDSO_ERR_GNU_HASH, "DT_GNU_HASH header at 0x%llx is not inside a PT_LOAD",
-				 (unsigned long long)va);
-	img->gnu = g;
-	img->gnu_nbuckets = vdso_rd32(img, g);
-	img->gnu_symoffset = vdso_rd32(img, g + 4);
-	img->gnu_bloom_size = vdso_rd32(img, g + 8);
-	img->gnu_bloom_shift = vdso_rd32(img, g + 12);
-	if (img->gnu_nbuckets == 0)
-		return vdso_fail(img, VDSO_ERR_GNU_HASH, "DT_GNU_HASH nbuckets is 0");
-	if (img->gnu_bloom_size == 0)
-		return vdso_fail(img, VDSO_ERR_GNU_HASH, "DT_GNU_HASH bloom filter size is 0");
-	if (img->gnu_bloom_shift >= ws * 8)
-		return vdso_fail(img, VDSO_ERR_GNU_HASH, "DT_GNU_HASH bloom shift %u is not below the word size (%u bits)",
-				 img->gnu_bloom_shift, ws * 8);
-	if (img->gnu_symoffset > fit)
-		return vdso_fail(img, VDSO_ERR_GNU_HASH, "DT_GNU_HASH symoffset %u is past the symbol table (%llu symbols fit)",
-				 img->gnu_symoffset, (unsigned long long)fit);
-	chains = 16 + (uint64_t)img->gnu_bloom_size * ws + (uint64_t)img->gnu_nbuckets * 4;
-	if (!vdso_at_vaddr(img, va, chains))
-		return vdso_fail(img, VDSO_ERR_GNU_HASH,
-				 "DT_GNU_HASH bloom (%u words) and buckets (%u) run past its PT_LOAD",
-				 img->gnu_bloom_size, img->gnu_nbuckets);
-	bytes = chains;
-	for (uint32_t b = 0; b < img->gnu_nbuckets; b++) {
-		uint64_t i = vdso_rd32(img, g + 16 + (uint64_t)img->gnu_bloom_size * ws + 4ull * b);
-
-		if (i == 0)
-			continue;
-		if (i < img->gnu_symoffset || i >= fit)
-			return vdso_fail(img, VDSO_ERR_GNU_HASH,
-					 "DT_GNU_HASH bucket %u points %s the symbol table (index %llu, hashed symbols %u..%llu)",
-					 b, i < img->gnu_symoffset ? "below the hashed part of" : "past",
-					 (unsigned long long)i, img->gnu_symoffset, (unsigned long long)fit);
-		for (;; i++) {
-			uint64_t at = chains + 4 * (i - img->gnu_symoffset);
-			const unsigned char *c;
-
-			if (i >= fit)
-				return vdso_fail(img, VDSO_ERR_GNU_HASH,
-						 "DT_GNU_HASH chain of bucket %u runs past the symbol table (index %llu of %llu)",
-						 b, (unsigned long long)i, (unsigned long long)fit);
-			c = vdso_at_vaddr(img, va + at, 4);
-			if (!c)
-				return vdso_fail(img, VDSO_ERR_GNU_HASH,
-						 "DT_GNU_HASH chain of bucket %u runs past its PT_LOAD (offset %llu)",
-						 b, (unsigned long long)at);
-			if (at + 4 > bytes)
-				bytes = at + 4;
-			if (i > maxidx)
-				maxidx = i;
-			if (vdso_rd32(img, c) & 1)
-				break;
-		}
-	}
-	img->gnu_nsyms = maxidx ? (uint32_t)maxidx + 1 : img->gnu_symoffset;
-	img->gnu_bytes = bytes;
-	return VDSO_OK;
-}
 
 /* With no hash table the count can only come from the section headers;
  * they are optional, so this is a fallback, not a rule. */
@@ -159,9 +45,7 @@ int vdso_parse_symtab(struct vdso_image *img)
 	img->nsyms_fit = (uint32_t)fit;
 	img->symtab = vdso_at_vaddr(img, img->dt[VDSO_DT_SYMTAB], want);
 
-	if (img->dt_present[VDSO_DT_HASH] && (rc = parse_sysv(img)))
-		return rc;
-	if (img->dt_present[VDSO_DT_GNU_HASH] && (rc = parse_gnu(img, fit)))
+	if ((rc = vdso_parse_hashes(img, fit)))
 		return rc;
 	if (img->hash) {
 		if (img->hash_nchain > fit)
@@ -190,5 +74,47 @@ int vdso_parse_symtab(struct vdso_image *img)
 					 "symbol %u: st_name %u is not a terminated string inside DT_STRSZ %llu",
 					 i, name, (unsigned long long)img->strsz);
 	}
+	return VDSO_OK;
+}
+
+int vdso_sym_at(const struct vdso_image *img, uint32_t idx, struct vdso_sym *out)
+{
+	const unsigned char *s;
+
+	if (idx >= img->nsyms || !img->symtab)
+		return VDSO_ERR_ARG;
+	s = img->symtab + (uint64_t)idx * img->syment;
+	memset(out, 0, sizeof(*out));
+	out->index = idx;
+	out->name = vdso_str(img, vdso_rd32(img, s));
+	if (!out->name)
+		return VDSO_ERR_SYMTAB;
+	if (img->elfclass == 64) {
+		out->bind = s[4] >> 4;
+		out->type = s[4] & 0xf;
+		out->visibility = s[5] & 3;
+		out->shndx = vdso_rd16(img, s + 6);
+		out->value = vdso_rd64(img, s + 8);
+		out->size = vdso_rd64(img, s + 16);
+	} else {
+		out->value = vdso_rd32(img, s + 4);
+		out->size = vdso_rd32(img, s + 8);
+		out->bind = s[12] >> 4;
+		out->type = s[12] & 0xf;
+		out->visibility = s[13] & 3;
+		out->shndx = vdso_rd16(img, s + 14);
+	}
+	if (img->versym) {
+		unsigned ndx;
+		const struct vdso_version *v;
+
+		out->versym = vdso_rd16(img, img->versym + 2ull * idx);
+		out->hidden = (out->versym & 0x8000) != 0;
+		ndx = out->versym & 0x7fff;
+		v = ndx > 1 ? vdso_version_by_index(img, ndx) : NULL;
+		out->version = v ? v->name : NULL;
+	}
+	if (img->loaded && out->shndx != SHN_UNDEF && out->shndx != SHN_ABS)
+		out->addr = img->load_offset + (uintptr_t)out->value;
 	return VDSO_OK;
 }

@@ -1,36 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Symbol versions: the DT_VERDEF chain and the DT_VERSYM entries that
  * point into it.  The kernel's vDSOs define, never need, versions. */
-#include "internal.h"
+#include "bounds.h"
+#include "parse.h"
 
 #define VERDEF_SIZE 20		/* Elf32_Verdef and Elf64_Verdef agree */
 #define VERDAUX_SIZE 8
 #define MAX_AUX 64		/* parents of one version; vDSOs have none */
-
-uint32_t vdso_sysv_hash(const char *name)
-{
-	uint32_t h = 0;
-
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		uint32_t g;
-
-		h = (h << 4) + *p;
-		g = h & 0xf0000000u;
-		if (g)
-			h ^= g >> 24;
-		h &= ~g;
-	}
-	return h;
-}
-
-uint32_t vdso_gnu_hash(const char *name)
-{
-	uint32_t h = 5381;
-
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = h * 33 + *p;
-	return h;
-}
 
 const struct vdso_version *vdso_version_by_index(const struct vdso_image *img, unsigned index)
 {

@@ -1,27 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* Internals shared by the libvdso sources: byte-order aware readers and the
- * bounds-checked address translation every table read goes through. */
-#ifndef VDSO_INTERNAL_H
-#define VDSO_INTERNAL_H
+/* The bottom layer of libvdso: reading the image's bytes in its byte order,
+ * arithmetic that cannot wrap, and the only translations from file offsets
+ * and virtual addresses to bytes, each refusing anything outside the image.
+ * Everything above reads through these and reports through vdso_fail();
+ * nothing here calls up. */
+#ifndef VDSO_BOUNDS_H
+#define VDSO_BOUNDS_H
 
 #include "vdso.h"
 
-#include <elf.h>
-
-#ifndef EM_LOONGARCH
-#define EM_LOONGARCH 258
-#endif
-#ifndef EM_RISCV
-#define EM_RISCV 243
-#endif
-#ifndef DT_RELR
-#define DT_RELRSZ 35
-#define DT_RELR 36
-#endif
-
 #define VDSO_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
-/* Record a message in img->err and return status. */
+/* Record a message in img->err and return status (fail.c). */
 int vdso_fail(struct vdso_image *img, int status, const char *fmt, ...) VDSO_PRINTF(3, 4);
 
 static inline uint16_t vdso_rd16(const struct vdso_image *img, const unsigned char *p)
@@ -69,14 +59,6 @@ static inline uint64_t vdso_mul(uint64_t a, uint64_t b)
 	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
-/* Entry i of DT_HASH, whose words are 4 or 8 bytes wide. */
-static inline uint64_t vdso_hash_word(const struct vdso_image *img, uint64_t i)
-{
-	const unsigned char *p = img->hash + i * img->hash_entsize;
-
-	return img->hash_entsize == 8 ? vdso_rd64(img, p) : vdso_rd32(img, p);
-}
-
 /* len bytes at file offset off, or NULL when any of them is outside the
  * image (data[0..size)). */
 const unsigned char *vdso_at_offset(const struct vdso_image *img, uint64_t off, uint64_t len);
@@ -90,22 +72,5 @@ uint64_t vdso_vaddr_avail(const struct vdso_image *img, uint64_t vaddr);
 
 /* NUL-terminated string at strtab offset off, or NULL. */
 const char *vdso_str(const struct vdso_image *img, uint64_t off);
-
-/* Steps of image parsing, in order (vdso_parse.c calls them). */
-int vdso_parse(struct vdso_image *img);
-int vdso_parse_ehdr(struct vdso_image *img);
-int vdso_parse_phdrs(struct vdso_image *img);
-int vdso_parse_dynamic(struct vdso_image *img);
-int vdso_parse_symtab(struct vdso_image *img);
-int vdso_parse_versions(struct vdso_image *img);
-int vdso_parse_notes(struct vdso_image *img);
-int vdso_parse_relocs(struct vdso_image *img);
-int vdso_check_overlaps(struct vdso_image *img);
-
-/* Extent of the verdef table seen while walking it (for overlap checks). */
-struct vdso_extent {
-	const char *what;
-	uint64_t start, end;
-};
 
 #endif
