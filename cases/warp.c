@@ -53,10 +53,9 @@
 
 #define MAX_CPUS 1024
 /* Fewer cross-CPU comparisons than this and a point has not tested
- * cross-CPU monotonicity (it skips, saying so).  Measured in 0.25 s on a
- * 2-vCPU KVM guest: idle 1-3 million (locked), 0.3-2 million (lock-free);
- * under stress-ng --cpu 2 on both CPUs 210000-340000 (locked), 85000-420000
- * (lock-free).  100 is three orders of magnitude below the worst seen. */
+ * cross-CPU monotonicity (it skips, saying so).  A point makes hundreds of
+ * thousands of them even on a loaded machine, so 100 is orders of
+ * magnitude below what any working run gives. */
 #define MIN_CROSS 100
 
 static const clockid_t warp_clocks[] = { CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_BOOTTIME,
@@ -199,9 +198,8 @@ static void run_lockfree(struct worker *w)
 				mine = now;
 				/* Without this back-off the publisher's next load
 				 * hits its own cache line before the other CPU's CAS
-				 * lands, and sees its own value: measured ~50
-				 * cross-CPU comparisons in 0.06 s without it, ~100000
-				 * with one pause. */
+				 * lands, and sees its own value: without it there
+				 * are next to no cross-CPU comparisons at all. */
 				cpu_pause();
 				break;
 			}
