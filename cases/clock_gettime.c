@@ -27,6 +27,15 @@
  *                        COARSE_TICKS).
  *   clock.normalized.<C> every vDSO reading above had 0 <= tv_nsec < 1e9
  *                        and tv_sec >= 0.
+ * 32-bit ABIs:
+ *   clock.gettime64      nested: clock_gettime64 (struct __kernel_timespec)
+ *                        bracketed by SYS_clock_gettime64 for a short
+ *                        budget, every reading normalized, per valid
+ *                        clock; the syscall's -errno per rejected clock and
+ *                        invalid id: the raspberrypi/linux#3579 bug
+ *                        (erratic REALTIME from clock_gettime64 while
+ *                        clock_gettime was right).  On 64-bit ABIs a skip:
+ *                        not exported on this ABI.
  *
  * A check of a CLOCK_REALTIME-based clock that fails while the kernel
  * reports that the clock was set (timerfd cancel-on-set) runs once more:
@@ -35,12 +44,19 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "case/case.h"
 #include "case/clock.h"
 #include "case/clocks.h"
 #include "case/guarded.h"
+
+#if defined(SYS_clock_gettime64)
+#include <linux/time_types.h>
+#define HAVE_TIME64_ABI 1
+#endif
 
 #define NS 1000000000LL
 
@@ -49,6 +65,7 @@
 #define BRACKET_S 0.035
 #define SEQUENCE_S 0.020
 #define COARSE_S 0.050
+#define TIME64_S 0.006
 #define NOMINAL_S 0.7	/* 11 valid clocks, 2 of them coarse */
 /* Rounds per CPU made even when the budget is gone (a loaded machine). */
 #define MIN_ROUNDS 500
@@ -319,6 +336,115 @@ static void check_normalized(const struct case_clock *c)
 		case_pass();
 }
 
+/* --- clock.gettime64 (32-bit ABIs) ---------------------------------------------- */
+
+#ifdef HAVE_TIME64_ABI
+typedef int (*vdso_clock_gettime64_t)(clockid_t, struct __kernel_timespec *);
+
+static vdso_clock_gettime64_t vget64;
+
+static int kread(int (*f)(clockid_t, struct __kernel_timespec *), clockid_t id, struct bracket_val *r)
+{
+	struct __kernel_timespec t = { .tv_sec = -1, .tv_nsec = -1 };
+	long rc;
+
+	if (f) {
+		rc = f(id, &t);
+	} else {
+		rc = syscall(SYS_clock_gettime64, id, &t);
+		if (rc < 0)
+			rc = -errno;
+	}
+	r->sec = t.tv_sec;
+	r->frac = t.tv_nsec;
+	return (int)rc;
+}
+
+static int vdso_read64(clockid_t id, struct bracket_val *r)
+{
+	return kread(vget64, id, r);
+}
+
+static int sys_read64(clockid_t id, struct bracket_val *r)
+{
+	return kread(NULL, id, r);
+}
+
+static const struct case_clock_api api_gettime64 = { "clock_gettime64", vdso_read64, sys_read64 };
+
+static void check_bracket64(const void *arg, struct timecheck_outcome *o)
+{
+	const struct case_clock *c = arg;
+
+	case_clock_bracket(&api_gettime64, c, &cpus, TIME64_S * scale, MIN_ROUNDS, &norm, o);
+	if (!o->fail && norm.bad) {
+		char s[64];
+
+		o->fail = 1;
+		snprintf(o->why, sizeof(o->why), "expected 0 <= tv_nsec < 1000000000 and tv_sec >= 0; %llu of %llu "
+			 "readings were not, first %s", norm.bad, norm.n,
+			 timecheck_fmt_ts(s, sizeof(s), norm.first.sec, norm.first.frac));
+	}
+}
+
+static void einval64(clockid_t id, const char *label, int must_fail)
+{
+	struct bracket_val v, s;
+	int rv, rs;
+	char e1[48], e2[48];
+
+	if (!case_point("clock.gettime64.einval.%s", label))
+		return;
+	rv = vdso_read64(id, &v);
+	rs = sys_read64(id, &s);
+	case_check(rv == rs && (rs || !must_fail), "vDSO clock_gettime64(%s) returned %s, SYS_clock_gettime64 %s",
+		   label, case_err_name(rv, e1, sizeof(e1)), case_err_name(rs, e2, sizeof(e2)));
+}
+
+static void gettime64_children(const void *arg)
+{
+	(void)arg;
+	for (unsigned k = 0; k < CASE_NCLOCKS; k++) {
+		const struct case_clock *c = &clks[k];
+
+		if (c->unavailable)
+			continue;
+		if (c->sys_rc) {
+			einval64(c->id, c->name, 0);
+			continue;
+		}
+		if (!case_point("clock.gettime64.%s", c->name))
+			continue;
+		memset(&norm, 0, sizeof(norm));
+		case_guarded(case_clock_is_wall(c->id), check_bracket64, c);
+	}
+	for (unsigned k = 0; k < ARRAY_SIZE(clock_invalid_ids); k++)
+		einval64(clock_invalid_ids[k], clock_invalid_names[k], 1);
+}
+
+static void check_gettime64(struct case_ctx *ctx)
+{
+	vget64 = (vdso_clock_gettime64_t)case_fn(ctx, "clock_gettime64");
+	if (!case_role_sym(ctx, "clock_gettime64") || !vget64) {
+		if (!case_point("clock.gettime64"))
+			return;
+		if (!case_role_sym(ctx, "clock_gettime64"))
+			case_skip("not exported on this ABI");
+		else
+			case_skip("target exports no %s (kernel before 5.6?)", case_role_sym(ctx, "clock_gettime64")->name);
+		return;
+	}
+	case_sub("clock.gettime64", gettime64_children, NULL);
+}
+#else
+static void check_gettime64(struct case_ctx *ctx)
+{
+	(void)ctx;
+	if (case_point("clock.gettime64"))
+		case_skip("not exported on this ABI");
+}
+#endif
+
 /* --- the case ------------------------------------------------------------------- */
 
 static void setup(struct case_ctx *ctx)
@@ -350,7 +476,6 @@ static const struct {
 
 static void run(struct case_ctx *ctx)
 {
-	(void)ctx;
 	for (unsigned k = 0; k < CASE_NCLOCKS; k++) {
 		const struct case_clock *c = &clks[k];
 
@@ -376,6 +501,7 @@ static void run(struct case_ctx *ctx)
 		}
 		check_normalized(c);
 	}
+	check_gettime64(ctx);
 }
 
 static const struct case_spec spec = {
