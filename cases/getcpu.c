@@ -28,13 +28,6 @@
 static int ncpus;
 static int cpus[MAX_CPUS];
 
-static unsigned plan(struct case_ctx *ctx)
-{
-	(void)ctx;
-	ncpus = case_cpus(cpus, MAX_CPUS);
-	return 2 * (unsigned)ncpus + 3;
-}
-
 /* Pin to cpu and ask the kernel where we are: 0, or a reason in why. */
 static int pin_verified(int cpu, unsigned *node, char *why, size_t len)
 {
@@ -57,70 +50,76 @@ static int pin_verified(int cpu, unsigned *node, char *why, size_t len)
 	return 0;
 }
 
+/* Both points of a CPU judge one call, made pinned to it when the first
+ * point is opened. */
 static void check_cpu(vdso_getcpu_t gc, int cpu)
 {
+	static const char *const what[] = { "cpu", "node" };
 	unsigned sys_node = UNSET, c = UNSET, node = UNSET;
 	char why[256];
-	int rc;
+	int rc = 0, unpinned = 0;
 
-	if (pin_verified(cpu, &sys_node, why, sizeof(why))) {
-		case_point("getcpu.cpu.%d", cpu);
-		case_skip("%s", why);
-		case_point("getcpu.node.%d", cpu);
-		case_skip("%s", why);
-		return;
+	for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+		if (!case_point("getcpu.%s.%d", what[i], cpu))
+			continue;
+		if (i == 0 && !(unpinned = pin_verified(cpu, &sys_node, why, sizeof(why))))
+			rc = gc(&c, &node, NULL);
+		if (unpinned)
+			case_skip("%s", why);
+		else if (rc)
+			case_fail("expected getcpu(&cpu, &node, NULL) to return 0 on CPU %d, seen %d", cpu, rc);
+		else if (i == 0)
+			case_check(c == (unsigned)cpu, "pinned to CPU %d (the system call agrees), the vDSO says CPU %u%s",
+				   cpu, c, c == UNSET ? " (not written)" : "");
+		else
+			case_check(node == sys_node, "on CPU %d the system call says node %u, the vDSO node %u%s", cpu,
+				   sys_node, node, node == UNSET ? " (not written)" : "");
 	}
-	rc = gc(&c, &node, NULL);
-	case_point("getcpu.cpu.%d", cpu);
-	if (rc)
-		case_fail("expected getcpu(&cpu, &node, NULL) to return 0 on CPU %d, seen %d", cpu, rc);
-	else
-		case_check(c == (unsigned)cpu, "pinned to CPU %d (the system call agrees), the vDSO says CPU %u%s",
-			   cpu, c, c == UNSET ? " (not written)" : "");
-	case_point("getcpu.node.%d", cpu);
-	if (rc)
-		case_fail("expected getcpu(&cpu, &node, NULL) to return 0 on CPU %d, seen %d", cpu, rc);
-	else
-		case_check(node == sys_node, "on CPU %d the system call says node %u, the vDSO node %u%s", cpu,
-			   sys_node, node, node == UNSET ? " (not written)" : "");
 }
 
+/* The three NULL points, pinned to the first CPU when the first is opened. */
 static void check_null(vdso_getcpu_t gc)
 {
+	static const char *const what[] = { "cpu", "node", "both" };
 	unsigned sys_node = UNSET, c = UNSET, node = UNSET;
 	char why[256];
-	int cpu = cpus[0], rc;
+	int cpu = cpus[0], rc, unpinned = 0;
 
-	if (pin_verified(cpu, &sys_node, why, sizeof(why))) {
-		case_point("getcpu.null.cpu");
-		case_skip("%s", why);
-		case_point("getcpu.null.node");
-		case_skip("%s", why);
-		case_point("getcpu.null.both");
-		case_skip("%s", why);
-		return;
+	for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+		if (!case_point("getcpu.null.%s", what[i]))
+			continue;
+		if (i == 0) {
+			unpinned = pin_verified(cpu, &sys_node, why, sizeof(why));
+			if (!unpinned)
+				case_diag("pinned to CPU %d, node %u (getcpu system call)", cpu, sys_node);
+		}
+		if (unpinned) {
+			case_skip("%s", why);
+		} else if (i == 0) {
+			rc = gc(NULL, &node, NULL);
+			if (rc)
+				case_fail("expected getcpu(NULL, &node, NULL) to return 0, seen %d", rc);
+			else
+				case_check(node == sys_node, "getcpu(NULL, &node, NULL): expected node %u, seen %u%s",
+					   sys_node, node, node == UNSET ? " (not written)" : "");
+		} else if (i == 1) {
+			rc = gc(&c, NULL, NULL);
+			if (rc)
+				case_fail("expected getcpu(&cpu, NULL, NULL) to return 0, seen %d", rc);
+			else
+				case_check(c == (unsigned)cpu, "getcpu(&cpu, NULL, NULL): expected CPU %d, seen %u%s", cpu,
+					   c, c == UNSET ? " (not written)" : "");
+		} else {
+			rc = gc(NULL, NULL, NULL);
+			case_check(rc == 0, "expected getcpu(NULL, NULL, NULL) to return 0, seen %d", rc);
+		}
 	}
-	case_diag("pinned to CPU %d, node %u (getcpu system call)", cpu, sys_node);
+}
 
-	case_point("getcpu.null.cpu");
-	rc = gc(NULL, &node, NULL);
-	if (rc)
-		case_fail("expected getcpu(NULL, &node, NULL) to return 0, seen %d", rc);
-	else
-		case_check(node == sys_node, "getcpu(NULL, &node, NULL): expected node %u, seen %u%s", sys_node, node,
-			   node == UNSET ? " (not written)" : "");
-
-	case_point("getcpu.null.node");
-	rc = gc(&c, NULL, NULL);
-	if (rc)
-		case_fail("expected getcpu(&cpu, NULL, NULL) to return 0, seen %d", rc);
-	else
-		case_check(c == (unsigned)cpu, "getcpu(&cpu, NULL, NULL): expected CPU %d, seen %u%s", cpu, c,
-			   c == UNSET ? " (not written)" : "");
-
-	case_point("getcpu.null.both");
-	rc = gc(NULL, NULL, NULL);
-	case_check(rc == 0, "expected getcpu(NULL, NULL, NULL) to return 0, seen %d", rc);
+static void setup(struct case_ctx *ctx)
+{
+	(void)ctx;
+	ncpus = case_cpus(cpus, MAX_CPUS);
 }
 
 static void run(struct case_ctx *ctx)
@@ -142,7 +141,7 @@ static const struct case_spec spec = {
 	.name = "getcpu",
 	.needs = CASE_NEED_VDSO,
 	.roles = (const char *const[]){ "getcpu", NULL },
-	.plan = plan,
+	.setup = setup,
 	.run = run,
 };
 CASE_MAIN(spec)

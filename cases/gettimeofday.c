@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "case/case.h"
+#include "case/bracket.h"
 #include "case/clock.h"
 #include "case/guarded.h"
 
@@ -93,101 +94,94 @@ static int tv_ok(const struct timeval *tv)
 
 /* --- gettimeofday.bracket / gettimeofday.realtime ------------------------------- */
 
+struct gtod_round {
+	int realtime;
+	unsigned long long unnorm;
+	struct timeval first_unnorm;
+};
+
 /* realtime: 0 brackets with the gettimeofday syscall (us), 1 with
  * CLOCK_REALTIME syscall readings truncated to us */
+static void gtod_round(void *arg, struct bracket_round *r)
+{
+	struct gtod_round *g = arg;
+	struct timeval v = { .tv_sec = -1, .tv_usec = -1 };
+	struct timezone tz = { TZ_CANARY_MIN, TZ_CANARY_DST };
+
+	if (g->realtime) {
+		struct timespec ta, tb;
+
+		r->sys_rc = sys_clock_gettime(CLOCK_REALTIME, &ta);
+		r->vdso_rc = vgtod(&v, &tz);
+		r->sys_rc = r->sys_rc ? r->sys_rc : sys_clock_gettime(CLOCK_REALTIME, &tb);
+		/* truncated, as the kernel truncates nanoseconds to us */
+		r->a = (struct bracket_val){ ta.tv_sec, ta.tv_nsec / 1000 };
+		r->b = (struct bracket_val){ tb.tv_sec, tb.tv_nsec / 1000 };
+	} else {
+		struct timeval va, vb;
+
+		r->sys_rc = sys_gettimeofday(&va, NULL);
+		r->vdso_rc = vgtod(&v, &tz);
+		r->sys_rc = r->sys_rc ? r->sys_rc : sys_gettimeofday(&vb, NULL);
+		r->a = (struct bracket_val){ va.tv_sec, va.tv_usec };
+		r->b = (struct bracket_val){ vb.tv_sec, vb.tv_usec };
+	}
+	r->v = (struct bracket_val){ v.tv_sec, v.tv_usec };
+	if (r->sys_rc || r->vdso_rc)
+		return;
+	note_tz(&tz);
+	if (!tv_ok(&v) && !g->unnorm++)
+		g->first_unnorm = v;
+}
+
 static void gtod_bracket(int realtime, double seconds, struct timecheck_outcome *o)
 {
-	unsigned long long rounds = 0, bad = 0, unnorm = 0, errs = 0, tight = 0;
-	int64_t maxgap = 0, mingap = INT64_MAX, t0 = case_mono_ns(), fa = 0, fb = 0;
-	int visit = cpus.n > 1 ? cpus.n : 1, first_rc = 0, sysfail = 0;
-	struct timeval fv = { 0, 0 }, nv = { 0, 0 };
+	struct gtod_round g = { .realtime = realtime };
+	struct bracket_spec s = {
+		.per_sec = US, .tight = 1, .seconds = seconds, .min_rounds = MIN_ROUNDS,
+		.cpus = &cpus, .round = gtod_round, .arg = &g,
+	};
+	struct bracket_result r;
+	struct timeval fv;
+	int64_t fa, fb;
 	char s1[64];
 
-	for (int k = 0; k < visit && !sysfail; k++) {
-		int64_t end;
-		unsigned long long n;
-
-		case_cpuset_pin(&cpus, k);
-		/* from t0: time spent waiting for a busy CPU counts */
-		end = t0 + (int64_t)(seconds * 1e9 * (k + 1) / visit);
-		for (n = 0;; n++) {
-			struct timeval v = { .tv_sec = -1, .tv_usec = -1 };
-			struct timezone tz = { TZ_CANARY_MIN, TZ_CANARY_DST };
-			int64_t a, b;
-			int rv;
-
-			if (!(n & 63) && n >= MIN_ROUNDS && case_mono_ns() >= end)
-				break;
-			if (realtime) {
-				struct timespec ta, tb;
-
-				sysfail = sys_clock_gettime(CLOCK_REALTIME, &ta);
-				rv = vgtod(&v, &tz);
-				sysfail = sysfail ? sysfail : sys_clock_gettime(CLOCK_REALTIME, &tb);
-				/* truncated, as the kernel truncates nanoseconds to us */
-				a = ts_ns(&ta) / 1000;
-				b = ts_ns(&tb) / 1000;
-			} else {
-				struct timeval va, vb;
-
-				sysfail = sys_gettimeofday(&va, NULL);
-				rv = vgtod(&v, &tz);
-				sysfail = sysfail ? sysfail : sys_gettimeofday(&vb, NULL);
-				a = tv_us(&va);
-				b = tv_us(&vb);
-			}
-			if (sysfail)
-				break;
-			if (rv) {
-				if (!errs++)
-					first_rc = rv;
-				continue;
-			}
-			note_tz(&tz);
-			if (!tv_ok(&v) && !unnorm++)
-				nv = v;
-			if (b - a > maxgap)
-				maxgap = b - a;
-			if (b - a < mingap)
-				mingap = b - a;
-			tight += b - a <= 1;
-			if ((tv_us(&v) < a || tv_us(&v) > b) && !bad++)
-				fa = a, fv = v, fb = b;
-		}
-		rounds += n;
-	}
-	case_cpuset_restore(&cpus);
+	bracket_run(&s, &r);
+	fa = bracket_value(&s, &r.first.a);
+	fb = bracket_value(&s, &r.first.b);
+	fv.tv_sec = (time_t)r.first.v.sec;
+	fv.tv_usec = (suseconds_t)r.first.v.frac;
 	snprintf(o->diag, sizeof(o->diag),
 		 "%llu rounds of %s, vDSO gettimeofday, %s on %d CPU(s) in %.0f ms; no tolerance%s; bracket "
 		 "smallest %" PRId64 " us, largest %" PRId64 " us; %llu rounds (%.1f%%) were bracketed within 1 us: a "
 		 "tv off by 2 us or more fails each of them",
-		 rounds, realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall",
-		 realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall", visit, (double)(case_mono_ns() - t0) / 1e6,
+		 r.rounds, realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall",
+		 realtime ? "CLOCK_REALTIME syscall" : "gettimeofday syscall", r.visit, r.ms,
 		 realtime ? " (the syscall readings truncated to us, as gettimeofday truncates tv_nsec / 1000)" : "",
-		 mingap == INT64_MAX ? 0 : mingap, maxgap, tight, rounds ? 100.0 * (double)tight / (double)rounds : 0.0);
-	if (sysfail) {
+		 r.mingap, r.maxgap, r.tight, r.rounds ? 100.0 * (double)r.tight / (double)r.rounds : 0.0);
+	if (r.sysfail) {
 		o->fail = 1;
-		snprintf(o->why, sizeof(o->why), "the reference syscall failed mid-check with %d", sysfail);
-	} else if (errs) {
+		snprintf(o->why, sizeof(o->why), "the reference syscall failed mid-check with %d", r.sysfail);
+	} else if (r.errs) {
 		o->fail = 1;
-		snprintf(o->why, sizeof(o->why), "vDSO gettimeofday returned %d in %llu of %llu rounds", first_rc,
-			 errs, rounds);
-	} else if (bad) {
+		snprintf(o->why, sizeof(o->why), "vDSO gettimeofday returned %d in %llu of %llu rounds", r.first_rc,
+			 r.errs, r.rounds);
+	} else if (r.bad) {
 		int64_t off = tv_us(&fv) < fa ? tv_us(&fv) - fa : tv_us(&fv) - fb;
 
 		o->fail = 1;
 		snprintf(o->why, sizeof(o->why),
 			 "expected %s <= vDSO gettimeofday <= %s in every round; %llu of %llu rounds were outside, "
 			 "first: %" PRId64 ".%06" PRId64 ", vDSO %s, %" PRId64 ".%06" PRId64 ": %" PRId64 " us %s",
-			 realtime ? "CLOCK_REALTIME (us)" : "syscall", realtime ? "CLOCK_REALTIME (us)" : "syscall", bad,
-			 rounds, fa / US, fa % US, fmt_tv(s1, sizeof(s1), &fv), fb / US, fb % US, off < 0 ? -off : off,
+			 realtime ? "CLOCK_REALTIME (us)" : "syscall", realtime ? "CLOCK_REALTIME (us)" : "syscall", r.bad,
+			 r.rounds, fa / US, fa % US, fmt_tv(s1, sizeof(s1), &fv), fb / US, fb % US, off < 0 ? -off : off,
 			 off < 0 ? "behind" : "ahead");
-	} else if (unnorm) {
+	} else if (g.unnorm) {
 		o->fail = 1;
 		snprintf(o->why, sizeof(o->why),
 			 "expected 0 <= tv_usec < 1000000 and tv_sec >= 0; %llu of %llu vDSO readings were not, first "
 			 "{%" PRId64 " s, %" PRId64 " us}",
-			 unnorm, rounds, (int64_t)nv.tv_sec, (int64_t)nv.tv_usec);
+			 g.unnorm, r.rounds, (int64_t)g.first_unnorm.tv_sec, (int64_t)g.first_unnorm.tv_usec);
 	}
 }
 
@@ -320,7 +314,8 @@ static void check_timezone(void)
 	struct timezone tz = { TZ_CANARY_MIN, TZ_CANARY_DST };
 	int rc;
 
-	case_point("gettimeofday.timezone");
+	if (!case_point("gettimeofday.timezone"))
+		return;
 	rc = vgtod(&tv, &tz);
 	if (!rc)
 		note_tz(&tz);
@@ -362,7 +357,8 @@ static void check_null_tv(void)
 	struct null_tv_probe p;
 	char why[256];
 
-	case_point("gettimeofday.null_tv");
+	if (!case_point("gettimeofday.null_tv"))
+		return;
 	memset(&p, 0, sizeof(p));
 	if (timecheck_in_child(null_tv_child, &p, sizeof(p), 5, why, sizeof(why))) {
 		case_fail("vDSO gettimeofday(NULL, &tz) or (NULL, NULL): %s", why);
@@ -404,7 +400,8 @@ static void check_null_tz(void)
 	struct null_tz_probe p;
 	char why[256], s1[64], s2[64], s3[64];
 
-	case_point("gettimeofday.null_tz");
+	if (!case_point("gettimeofday.null_tz"))
+		return;
 	memset(&p, 0, sizeof(p));
 	if (timecheck_in_child(null_tz_child, &p, sizeof(p), 5, why, sizeof(why))) {
 		case_fail("vDSO gettimeofday(&tv, NULL): %s", why);
@@ -441,7 +438,8 @@ static void check_time_null(void)
 	struct null_time_probe p;
 	char why[256];
 
-	case_point("time.null");
+	if (!case_point("time.null"))
+		return;
 	if (!vtime) {
 		case_skip("target exports no time");
 		return;
@@ -456,17 +454,33 @@ static void check_time_null(void)
 		   "vDSO time(NULL) returned %" PRId64 ", outside the syscall's %ld .. %ld", (int64_t)p.t, p.a, p.b);
 }
 
-/* --- plan and run --------------------------------------------------------------- */
+/* --- the case ------------------------------------------------------------------ */
 
-static unsigned plan(struct case_ctx *ctx)
+static int gtod_sys_rc;	/* the syscall's gettimeofday(NULL, &sys_tz) */
+
+static void setup(struct case_ctx *ctx)
 {
-	(void)ctx;
-	return 5 + 4;
+	vgtod = (vdso_gettimeofday_t)case_fn(ctx, "gettimeofday");
+	vtime = (vdso_time_t)case_fn(ctx, "time");
+	scale = case_duration(ctx, NOMINAL_S) / NOMINAL_S;
+	if (scale <= 0)
+		scale = 1.0;
+	case_cpuset_init(&cpus);
+	if (cpus.n > MAX_CPUS)
+		cpus.n = MAX_CPUS;
+	gtod_sys_rc = sys_gettimeofday(NULL, &sys_tz);
+}
+
+static void gtod_point(const char *name, void (*fn)(struct timecheck_outcome *o))
+{
+	if (case_point("%s", name))
+		guarded(fn);
 }
 
 static void time_point(const char *name, void (*fn)(struct timecheck_outcome *o))
 {
-	case_point("%s", name);
+	if (!case_point("%s", name))
+		return;
 	if (!vtime)
 		case_skip("target exports no time");
 	else
@@ -478,30 +492,20 @@ static void run(struct case_ctx *ctx)
 	static const char *const gtod_points[] = { "gettimeofday.bracket", "gettimeofday.realtime",
 						   "gettimeofday.timezone", "gettimeofday.null_tv",
 						   "gettimeofday.null_tz" };
-	int rc;
 
-	vgtod = (vdso_gettimeofday_t)case_fn(ctx, "gettimeofday");
-	vtime = (vdso_time_t)case_fn(ctx, "time");
-	scale = case_duration(ctx, NOMINAL_S) / NOMINAL_S;
-	if (scale <= 0)
-		scale = 1.0;
-	case_cpuset_init(&cpus);
-	if (cpus.n > MAX_CPUS)
-		cpus.n = MAX_CPUS;
-	rc = sys_gettimeofday(NULL, &sys_tz);
-	if (!vgtod || rc) {
+	(void)ctx;
+	if (!vgtod || gtod_sys_rc) {
 		for (size_t i = 0; i < ARRAY_SIZE(gtod_points); i++) {
-			case_point("%s", gtod_points[i]);
+			if (!case_point("%s", gtod_points[i]))
+				continue;
 			if (!vgtod)
 				case_skip("target exports no gettimeofday");
 			else
-				case_fail("the gettimeofday syscall failed: %d", rc);
+				case_fail("the gettimeofday syscall failed: %d", gtod_sys_rc);
 		}
 	} else {
-		case_point("gettimeofday.bracket");
-		guarded(check_gtod_bracket);
-		case_point("gettimeofday.realtime");
-		guarded(check_gtod_realtime);
+		gtod_point("gettimeofday.bracket", check_gtod_bracket);
+		gtod_point("gettimeofday.realtime", check_gtod_realtime);
 		check_timezone();
 		check_null_tv();
 		check_null_tz();
@@ -515,7 +519,7 @@ static void run(struct case_ctx *ctx)
 static const struct case_spec spec = {
 	.name = "gettimeofday",
 	.needs = CASE_NEED_VDSO,
-	.plan = plan,
+	.setup = setup,
 	.run = run,
 };
 CASE_MAIN(spec)

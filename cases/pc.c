@@ -18,19 +18,6 @@
 
 static const char *const sampled[] = { "clock_gettime", "gettimeofday", "time", "getcpu", "clock_getres" };
 
-static unsigned plan(struct case_ctx *ctx)
-{
-	unsigned n = 4 * ctx->img.ntext + 4 + 1 + 1 + 1;	/* ..., maps, sample, mremap */
-
-	for (uint32_t i = 1; i < ctx->img.nsyms; i++) {
-		struct vdso_sym s;
-
-		if (vdso_sym_at(&ctx->img, i, &s) == VDSO_OK && s.type == STT_FUNC && s.shndx != SHN_UNDEF)
-			n++;
-	}
-	return n;
-}
-
 static void check_boundaries(const struct case_ctx *ctx)
 {
 	for (unsigned i = 0; i < ctx->img.ntext; i++) {
@@ -38,17 +25,17 @@ static void check_boundaries(const struct case_ctx *ctx)
 		uintptr_t hi = ctx->img.load_offset + (uintptr_t)ctx->img.text[i].end;
 		const char *sfx = i ? "+" : "";
 
-		case_point("pc.boundary.first%s", sfx);
-		case_check(vdso_pc_in_text(&ctx->img, lo), "first text byte %#lx classified out", (unsigned long)lo);
-		case_point("pc.boundary.last%s", sfx);
-		case_check(vdso_pc_in_text(&ctx->img, hi - 1), "last text byte %#lx classified out",
-			   (unsigned long)(hi - 1));
-		case_point("pc.boundary.before%s", sfx);
-		case_check(!vdso_pc_in_text(&ctx->img, lo - 1), "byte before the text %#lx classified in",
-			   (unsigned long)(lo - 1));
-		case_point("pc.boundary.after%s", sfx);
-		case_check(!vdso_pc_in_text(&ctx->img, hi), "byte after the text %#lx classified in",
-			   (unsigned long)hi);
+		if (case_point("pc.boundary.first%s", sfx))
+			case_check(vdso_pc_in_text(&ctx->img, lo), "first text byte %#lx classified out", (unsigned long)lo);
+		if (case_point("pc.boundary.last%s", sfx))
+			case_check(vdso_pc_in_text(&ctx->img, hi - 1), "last text byte %#lx classified out",
+				   (unsigned long)(hi - 1));
+		if (case_point("pc.boundary.before%s", sfx))
+			case_check(!vdso_pc_in_text(&ctx->img, lo - 1), "byte before the text %#lx classified in",
+				   (unsigned long)(lo - 1));
+		if (case_point("pc.boundary.after%s", sfx))
+			case_check(!vdso_pc_in_text(&ctx->img, hi), "byte after the text %#lx classified in",
+				   (unsigned long)hi);
 	}
 }
 
@@ -59,9 +46,9 @@ static void check_symbols(const struct case_ctx *ctx)
 
 		if (vdso_sym_at(&ctx->img, i, &s) != VDSO_OK || s.type != STT_FUNC || s.shndx == SHN_UNDEF)
 			continue;
-		case_point("pc.symbol.%s%s%s", s.name, s.hidden ? "@" : "", s.hidden ? s.version : "");
-		case_check(vdso_pc_in_text(&ctx->img, s.addr), "%s at %#lx classified outside the text", s.name,
-			   (unsigned long)s.addr);
+		if (case_point("pc.symbol.%s%s%s", s.name, s.hidden ? "@" : "", s.hidden ? s.version : ""))
+			case_check(vdso_pc_in_text(&ctx->img, s.addr), "%s at %#lx classified outside the text", s.name,
+				   (unsigned long)s.addr);
 	}
 }
 
@@ -73,16 +60,16 @@ static void check_outside(const struct case_ctx *ctx)
 		const char *what;
 		uintptr_t pc;
 	} out[] = {
-		{ "main", (uintptr_t)&plan },
+		{ "main", (uintptr_t)&check_outside },
 		{ "libc", (uintptr_t)&malloc },
 		{ "heap", (uintptr_t)heap },
 		{ "stack", (uintptr_t)&local },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(out); i++) {
-		case_point("pc.outside.%s", out[i].what);
-		case_check(!vdso_pc_in_text(&ctx->img, out[i].pc), "%s address %#lx classified inside the vDSO text",
-			   out[i].what, (unsigned long)out[i].pc);
+		if (case_point("pc.outside.%s", out[i].what))
+			case_check(!vdso_pc_in_text(&ctx->img, out[i].pc), "%s address %#lx classified inside the vDSO text",
+				   out[i].what, (unsigned long)out[i].pc);
 	}
 	free(heap);
 }
@@ -115,7 +102,8 @@ static void check_maps(const struct case_ctx *ctx)
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t sec_end = 0, sec = exec_section_outside(ctx, &sec_end);
 
-	case_point("pc.maps");
+	if (!case_point("pc.maps"))
+		return;
 	if (sec) {
 		case_fail("the executable section [%#llx, %#llx) is not all classified as text",
 			  (unsigned long long)sec, (unsigned long long)sec_end);
@@ -158,7 +146,8 @@ static void check_sample(struct case_ctx *ctx, const char *role)
 	struct sample_result r;
 	char why[512];
 
-	case_point("pc.sample.%s", role);
+	if (!case_point("pc.sample.%s", role))
+		return;
 	if (!case_fn(ctx, role)) {
 		case_skip("target exports no %s", role);
 		return;
@@ -201,7 +190,8 @@ static void check_mremap(struct case_ctx *ctx)
 {
 	char why[512];
 
-	case_point("pc.mremap");
+	if (!case_point("pc.mremap"))
+		return;
 	if (ctx->fake) {
 		case_skip("moves the kernel's vDSO; the target is a fake");
 		return;
@@ -212,23 +202,25 @@ static void check_mremap(struct case_ctx *ctx)
 		case_pass();
 }
 
+static void check_samples(const void *arg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sampled); i++)
+		check_sample((struct case_ctx *)arg, sampled[i]);
+}
+
 static void run(struct case_ctx *ctx)
 {
 	check_boundaries(ctx);
 	check_symbols(ctx);
 	check_outside(ctx);
 	check_maps(ctx);
-	case_sub_begin("pc.sample", ARRAY_SIZE(sampled));
-	for (size_t i = 0; i < ARRAY_SIZE(sampled); i++)
-		check_sample(ctx, sampled[i]);
-	case_sub_end();
+	case_sub("pc.sample", check_samples, ctx);
 	check_mremap(ctx);
 }
 
 static const struct case_spec spec = {
 	.name = "pc",
 	.needs = CASE_NEED_VDSO,
-	.plan = plan,
 	.run = run,
 };
 CASE_MAIN(spec)

@@ -10,13 +10,6 @@
 
 #include "timecheck.h"
 
-/* what a check found: diagnostics, and why it failed */
-struct timecheck_outcome {
-	int fail;
-	char diag[1024];
-	char why[1024];
-};
-
 /* watch: whether a step can move what the check reads (REALTIME-based) */
 static inline void case_guarded(int watch, void (*check)(const void *arg, struct timecheck_outcome *o),
 				const void *arg)

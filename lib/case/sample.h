@@ -13,12 +13,12 @@
 /*
  * A tick that interrupts a system call delivers its signal on the return
  * to user space, so the sampled PC sits right after the syscall
- * instruction.  A fast path makes no system call: measured on x86_64
- * (tsc, 6.18, HZ=250), 0 or 1 of ~62 samples per function.  A fallback
- * spends nearly all its time in the kernel: measured 0.82 to 0.92 with the
- * syscall_fallback fake.  The ceiling sits between; the fraction that ran vDSO
- * code is reported, not judged, because for a few-instruction call such as
- * time() the test loop itself takes half the samples (measured 0.39-0.73).
+ * instruction.  A fast path makes no system call: next to none of its
+ * samples land there.  A fallback spends nearly all its time in the
+ * kernel: most of them do.  The ceiling sits between, far from both; the
+ * fraction that ran vDSO code is reported, not judged, because for a
+ * few-instruction call such as time() the test loop itself takes a large
+ * share of the samples.
  */
 #define SAMPLE_SYSCALL_CEIL 0.50
 

@@ -3,6 +3,8 @@
  * reports: reporting stays in the case's own translation unit. */
 #include "target.h"
 
+#include "timens.h"
+
 #include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -156,6 +158,11 @@ int case_unmet_needs(const struct case_ctx *ctx, unsigned needs, uint32_t min_ke
 			return 1;
 		}
 	}
+	/* last: the probes fork */
+	if ((needs & CASE_NEED_TIMENS) && timens_unavailable(why, len))
+		return 1;
+	if ((needs & CASE_NEED_USERNS) && userns_unavailable(why, len))
+		return 1;
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers of the clocks and gettimeofday cases: noticing that
+/* Helpers of the time cases: noticing that
  * CLOCK_REALTIME was set (stepped) while a check ran, and calling a
  * function that may crash (a NULL argument) in a forked child. */
 #ifndef VDSOCONF_CASE_TIMECHECK_H
@@ -21,6 +21,13 @@
 int clockset_watch(void);
 int clockset_fired(int fd);
 void clockset_close(int fd);
+
+/* what a check found: diagnostics, and why it failed */
+struct timecheck_outcome {
+	int fail;
+	char diag[1024];
+	char why[1024];
+};
 
 /*
  * Run fn(buf) in a forked child, which sends buf (len bytes) back through

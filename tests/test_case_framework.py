@@ -1,0 +1,132 @@
+"""The case framework (lib/case/case.h), on small programs built for the
+purpose: the plan is what run() enumerates, counted in a first pass; a
+check that reports while the points are counted fails the case; a run
+whose points differ from the count is reported as malformed."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import REPO, build_path
+
+PYTHON = "/usr/bin/python3"
+FLAGS = ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wformat=2",
+         "-Wstrict-prototypes", "-O1"]
+
+HEAD = """
+#include "case/case.h"
+"""
+
+# Points from a table and a nested subtest; nothing counted by hand.
+DERIVED = HEAD + """
+static const char *const things[] = { "a", "b", "c" };
+static int opened;
+
+static void children(const void *arg)
+{
+	for (int i = 0; i < *(const int *)arg; i++)
+		if (case_point("fw.sub.%d", i))
+			case_pass();
+}
+
+static void run(struct case_ctx *ctx)
+{
+	static const int n = 2;
+
+	(void)ctx;
+	for (size_t i = 0; i < ARRAY_SIZE(things); i++) {
+		if (!case_point("fw.thing.%s", things[i]))
+			continue;
+		opened++;
+		case_pass();
+	}
+	case_sub("fw.sub", children, &n);
+	if (case_point("fw.last"))
+		case_check(opened == 3, "opened %d", opened);
+}
+"""
+
+# Checks without returning on case_point() == 0.
+UNGUARDED = HEAD + """
+static void run(struct case_ctx *ctx)
+{
+	(void)ctx;
+	case_point("fw.unguarded");
+	case_pass();
+}
+"""
+
+# One point more on the second pass than on the first.
+DIVERGENT = HEAD + """
+static void run(struct case_ctx *ctx)
+{
+	static int passes;
+
+	(void)ctx;
+	for (int i = 0; i <= passes; i++)
+		if (case_point("fw.point.%d", i))
+			case_pass();
+	passes++;
+}
+"""
+
+TAIL = """
+static const struct case_spec spec = { .name = "fw", .run = run };
+CASE_MAIN(spec)
+"""
+
+
+@pytest.fixture(scope="module")
+def cases_dir(tmp_path_factory):
+    b = build_path() / "native"
+    libs = [b / "libcase.a", b / "libexpect.a", b / "libvdso.a"]
+    if not all(p.exists() for p in libs) or not shutil.which("cc"):
+        pytest.skip("the native libraries are not built (run make)")
+    d = tmp_path_factory.mktemp("fw-cases")
+    for name, src in (("derived", DERIVED), ("unguarded", UNGUARDED), ("divergent", DIVERGENT)):
+        c = d / f"{name}.c"
+        c.write_text(src + TAIL)
+        r = subprocess.run(["cc", *FLAGS, "-I", str(REPO / "lib"), "-I", str(REPO / "lib" / "case"),
+                            "-o", str(d / name), str(c), *map(str, libs), "-ldl", "-lpthread"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        c.unlink()
+    return d
+
+
+def run_case(cases_dir, name):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VDSOCONF_")}
+    return subprocess.run([str(cases_dir / name)], capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_plan_is_what_run_enumerates(cases_dir):
+    r = run_case(cases_dir, "derived")
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0, r.stdout
+    assert "1..5" in lines, r.stdout            # three things, the subtest, fw.last
+    assert "  1..2" in lines, r.stdout          # the subtest's own plan
+    assert "ok 5 fw.last" in lines, r.stdout    # every check ran once, in the second pass
+
+
+def test_a_result_while_counting_fails_the_case(cases_dir):
+    r = run_case(cases_dir, "unguarded")
+    assert r.returncode == 1, r.stdout
+    assert "while the points were counted" in r.stdout
+
+
+def test_points_that_differ_from_the_count_are_malformed(cases_dir, tmp_path):
+    only = tmp_path / "cases"
+    only.mkdir()
+    shutil.copy(cases_dir / "divergent", only / "divergent")
+    report = tmp_path / "report.json"
+    r = subprocess.run([PYTHON, str(REPO / "runner" / "vdsoconf"), "run", "--cases-dir", str(only),
+                        "--json", str(report), "--junit", str(tmp_path / "junit.xml"),
+                        "--ktap", str(tmp_path / "ktap.log")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0, r.stdout
+    case = json.loads(report.read_text())["cases"][0]
+    assert case["status"] == "fail", case
+    assert any("planned 1 test points, got 2" in m for m in case["malformed"]), case
