@@ -40,17 +40,30 @@ TAP_STATUS = {"pass": ("ok", ""), "xfail": ("ok", ""), "xpass": ("ok", ""),
               "fail": ("not ok", ""), "skip": ("ok", "SKIP")}
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
+# The live vDSO, and fakes that make the log carry failures ("not ok",
+# exit=1) and a case killed by a signal, whose output the runner keeps as
+# "# " lines only (see runner/report/ktaplog.py).
+TARGETS = ["live", "gtod_null_tz_deref", "clock_backwards"]
+
+
+@pytest.fixture(scope="module", params=TARGETS)
+def run(request, tmp_path_factory):
     """One full run: (combined log text, its path, the JSON report)."""
     d = tmp_path_factory.mktemp("run")
     cases = build_path() / "cases"
     if not cases.is_dir():
         pytest.skip(f"{cases} not built (run make)")
+    target = []
+    if request.param != "live":
+        fake = build_path() / "fakes" / f"{request.param}.so"
+        if not fake.is_file():
+            pytest.skip(f"{fake} not built (run make fakes)")
+        target = ["--target", str(fake)]
     log, report = d / "ktap.log", d / "report.json"
     r = subprocess.run([sys.executable, str(REPO / "runner" / "vdsoconf"), "run",
                         "--cases-dir", str(cases), "--ktap", str(log), "--json", str(report),
-                        "--junit", ""], cwd=REPO, capture_output=True, text=True, timeout=600)
+                        "--junit", ""] + target, cwd=REPO, capture_output=True, text=True,
+                       timeout=600)
     assert log.is_file() and report.is_file(), r.stdout[-3000:] + r.stderr[-3000:]
     return log.read_text(), log, json.loads(report.read_text())
 
