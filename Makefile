@@ -237,14 +237,24 @@ bench-kernels: deps-qemu
 		--out $(B)/results/bench-kernels
 
 # --- install, kselftest style ------------------------------------------------
-# INSTALL_PATH/run_vdsoconf.sh runs INSTALL_PATH/vdsoconf/<case> as the
-# kernel's run_kselftest.sh runs its collections.
+# INSTALL_PATH/vdsoconf is a kselftest collection: the kernel's own
+# run_kselftest.sh runs it (-c vdsoconf, -t vdsoconf:CASE) from
+# kselftest-list.txt, and INSTALL_PATH/run_vdsoconf.sh from
+# vdsoconf-list.txt, which the kernel's `make install` (it rewrites
+# kselftest-list.txt from its own targets) leaves alone.  Both take the
+# per-case timeout from vdsoconf/settings.  INSTALL_PATH may already hold
+# the kernel's selftests: their lines in kselftest-list.txt are kept.
 INSTALL_PATH ?= $(B)/install
+KSFT_TIMEOUT ?= 120
 install: all
 	install -d $(INSTALL_PATH)/vdsoconf
 	install -m 755 $(CASES) $(B)/vdsotool $(INSTALL_PATH)/vdsoconf/
 	install -m 755 runner/run_vdsoconf.sh $(INSTALL_PATH)/
+	printf 'timeout=%s\n' $(KSFT_TIMEOUT) > $(INSTALL_PATH)/vdsoconf/settings
 	printf 'vdsoconf:%s\n' $(notdir $(CASES)) > $(INSTALL_PATH)/vdsoconf-list.txt
+	{ grep -v '^vdsoconf:' $(INSTALL_PATH)/kselftest-list.txt 2>/dev/null; \
+	  cat $(INSTALL_PATH)/vdsoconf-list.txt; } > $(INSTALL_PATH)/kselftest-list.txt.new
+	mv $(INSTALL_PATH)/kselftest-list.txt.new $(INSTALL_PATH)/kselftest-list.txt
 
 # the resolver for other programs: PREFIX/lib/libvdso.a, PREFIX/include/vdsoconf/vdso.h
 PREFIX ?= /usr/local

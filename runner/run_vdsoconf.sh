@@ -4,11 +4,13 @@
 #   run_vdsoconf.sh [-l] [-t CASE]... [-o TIMEOUT]
 #   -l          list the cases
 #   -t CASE     run only CASE (repeatable)
-#   -o SECONDS  per-case timeout (default 120)
+#   -o SECONDS  per-case timeout (default: vdsoconf/settings, else 120)
 # Exit status: 0 when no case failed, 1 otherwise.
 set -u
 BASE=$(cd "$(dirname "$0")" && pwd)
-timeout_s=120
+# the kernel's runner.sh reads the same file for the same setting
+timeout_s=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' "$BASE/vdsoconf/settings" 2>/dev/null | tail -1)
+timeout_s=${timeout_s:-120}
 only=""
 while getopts "lt:o:h" opt; do
 	case $opt in
