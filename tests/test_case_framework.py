@@ -73,8 +73,42 @@ static void run(struct case_ctx *ctx)
 }
 """
 
+# Diagnostics from setup, a forked helper and the counting pass: all of
+# them come after the plan, in the order printed.
+CHATTY = HEAD + """
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void setup(struct case_ctx *ctx)
+{
+	pid_t pid;
+
+	(void)ctx;
+	ksft_print_msg("from setup\\n");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		ksft_print_msg("from a child\\n");
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	if (getenv("FW_SKIP_IN_SETUP"))
+		ksft_exit_skip("setup found nothing to check\\n");
+}
+
+static void run(struct case_ctx *ctx)
+{
+	(void)ctx;
+	if (case_counting())
+		ksft_print_msg("while counting\\n");
+	if (case_point("fw.one"))
+		case_pass();
+}
+"""
+
 TAIL = """
-static const struct case_spec spec = { .name = "fw", .run = run };
+static const struct case_spec spec = { .name = "fw", .run = run, SETUP };
 CASE_MAIN(spec)
 """
 
@@ -86,9 +120,11 @@ def cases_dir(tmp_path_factory):
     if not all(p.exists() for p in libs) or not shutil.which("cc"):
         pytest.skip("the native libraries are not built (run make)")
     d = tmp_path_factory.mktemp("fw-cases")
-    for name, src in (("derived", DERIVED), ("unguarded", UNGUARDED), ("divergent", DIVERGENT)):
+    for name, src in (("derived", DERIVED), ("unguarded", UNGUARDED), ("divergent", DIVERGENT),
+                      ("chatty", CHATTY)):
         c = d / f"{name}.c"
-        c.write_text(src + TAIL)
+        setup = ".setup = setup" if "setup(" in src else ".setup = NULL"
+        c.write_text(src + TAIL.replace("SETUP", setup))
         r = subprocess.run(["cc", *FLAGS, "-I", str(REPO / "lib"), "-I", str(REPO / "lib" / "case"),
                             "-o", str(d / name), str(c), *map(str, libs), "-ldl", "-lpthread"],
                            capture_output=True, text=True)
@@ -130,3 +166,25 @@ def test_points_that_differ_from_the_count_are_malformed(cases_dir, tmp_path):
     case = json.loads(report.read_text())["cases"][0]
     assert case["status"] == "fail", case
     assert any("planned 1 test points, got 2" in m for m in case["malformed"]), case
+
+
+def test_plan_right_after_the_version_line(cases_dir):
+    """Linux 6.1's KTAP parser wants the plan on the second line; what setup,
+    its children and the counting pass print follows it, in order."""
+    r = run_case(cases_dir, "chatty")
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0, r.stdout
+    assert lines[:2] == ["KTAP version 1", "1..1"], r.stdout
+    msgs = [l for l in lines if l in ("# from setup", "# from a child", "# while counting")]
+    assert msgs == ["# from setup", "# from a child", "# while counting"], r.stdout
+    assert lines[2].startswith("# fw: "), r.stdout   # the target line first
+    assert "ok 1 fw.one" in lines, r.stdout
+
+
+def test_skip_in_setup_keeps_what_was_printed(cases_dir):
+    env = dict(os.environ, FW_SKIP_IN_SETUP="1")
+    r = subprocess.run([str(cases_dir / "chatty")], capture_output=True, text=True, timeout=60,
+                       env=env)
+    assert r.returncode == 4, r.stdout
+    assert "# from setup" in r.stdout and "# from a child" in r.stdout, r.stdout
+    assert "setup found nothing to check" in r.stdout, r.stdout

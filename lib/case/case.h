@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hold.h"
 #include "result.h"
 #include "target.h"
 
@@ -299,13 +300,17 @@ static inline int case_main(const struct case_spec *spec, int argc, char **argv)
 	if (case_unmet_needs(&ctx, spec->needs, spec->min_kernel, spec->roles, why, sizeof(why)))
 		ksft_exit_skip("%s\n", why);
 	case_describe_target(&ctx, why, sizeof(why));
+	/* the plan goes right after the version line (hold.h says why) */
+	case_hold_begin();
 	ksft_print_msg("%s: %s\n", spec->name, why);
 	if (spec->setup)
 		spec->setup(&ctx);
 	case__counting = 1;
 	spec->run(&ctx);
 	case__counting = 0;
+	case_hold_stop();
 	ksft_set_plan(case__counted);
+	case_hold_flush();
 	spec->run(&ctx);
 	if (case__open)
 		ksft_test_result_fail("%s (left open: the case never reported it)\n", case__name);
