@@ -25,6 +25,7 @@ class CaseRun:
     duration_s: float = 0.0
     exec_error: Optional[str] = None     # could not be started at all
     exec_skip: Optional[str] = None      # the kernel cannot run its ABI
+    exec_errno: Optional[int] = None     # execve's errno, before it is judged
     env: Dict[str, str] = field(default_factory=dict)   # what the runner added
     reproduce: Optional[str] = None      # how to run it again, when not by its path
 
@@ -41,10 +42,27 @@ def elf_abi(path: str) -> Optional[tuple]:
     return head[4], head[5], int.from_bytes(head[18:20], "little" if head[5] == 1 else "big")
 
 
-def foreign_abi(path: str) -> bool:
-    """An ELF program of another ABI than the runner's own interpreter."""
-    theirs, ours = elf_abi(path), elf_abi(sys.executable)
+def foreign_abi(path: str, reference: Optional[str] = None) -> bool:
+    """An ELF program of another ABI than reference's (default: the
+    runner's own interpreter)."""
+    theirs, ours = elf_abi(path), elf_abi(reference or sys.executable)
     return theirs is not None and ours is not None and theirs != ours
+
+
+def judge_exec_failure(run: CaseRun, err: int, program: str, reference: str,
+                       kernel: str = "the kernel") -> None:
+    """One rule for an execve that failed, here or in a guest: ENOEXEC for a
+    program of another ELF ABI than reference (this runner's interpreter,
+    or the guest's /init) is a kernel built without that ABI (x32 needs
+    CONFIG_X86_X32_ABI, i386 IA32 emulation): nothing to check and nothing
+    wrong, a skip.  Anything else, ENOEXEC of our own ABI included (a broken
+    build), is a failure."""
+    run.exec_errno = err
+    if err == errno.ENOEXEC and foreign_abi(program, reference):
+        run.exec_skip = (f"{kernel} cannot execute {run.name} (exec format error): "
+                         "its ABI is not configured in this kernel")
+    else:
+        run.exec_error = f"{kernel} could not execute {run.path}: {os.strerror(err)}"
 
 
 def case_env(target: Optional[str]) -> Dict[str, str]:
@@ -62,14 +80,7 @@ def run_case(path: str, timeout_s: float, target: Optional[str] = None) -> CaseR
         proc = subprocess.Popen([path], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=env, start_new_session=True)
     except OSError as e:
-        if e.errno == errno.ENOEXEC and foreign_abi(path):
-            # a binary of an ABI this kernel was built without (x32 needs
-            # CONFIG_X86_X32_ABI): nothing to check, and nothing wrong
-            run.exec_skip = (f"the kernel cannot execute {os.path.basename(path)} "
-                             "(exec format error): its ABI is not configured in this kernel")
-        else:
-            # a broken build of our own ABI is a failure, not a skip
-            run.exec_error = f"cannot execute {path}: {e.strerror or e}"
+        judge_exec_failure(run, e.errno or errno.EIO, path, sys.executable)
         return run
     try:
         out, err = proc.communicate(timeout=timeout_s)

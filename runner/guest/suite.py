@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from runner.core import recording
+from runner.core.caserun import judge_exec_failure
 from runner.core.discover import find_cases
 from runner.guest import guestcase, initramfs, kimage, qemu
 from runner.guest.build import static_build
@@ -72,6 +73,10 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
                   boot_timeout=boot_timeout or DEFAULT_BOOT_TIMEOUT[arch],
                   case_timeout=case_timeout, append=append,
                   console_log=directory / "console.log", progress=progress)
+    for run in b.log.cases:
+        if run.exec_errno:
+            judge_exec_failure(run, run.exec_errno, str(static / "cases" / run.name), str(static / "init"),
+                               "the guest kernel")
     return _record(kernel, arch, label, b, directory, chosen, case_timeout, reproduce, kernel_info)
 
 

@@ -48,8 +48,9 @@ def test_every_way_a_case_ends():
     for name, end in ends.items():
         lines += [f"vdsoconf-case-begin {name}", f"vdsoconf-case-end {name} {end}"]
     runs = {r.name: r for r in guestlog.parse("\n".join(lines)).cases}
-    assert "exec format error" in runs["enoexec"].exec_skip
-    assert "errno 2" in runs["missing"].exec_error
+    # judged later, by the rule a local run follows (test below)
+    assert runs["enoexec"].exec_errno == 8 and runs["missing"].exec_errno == 2
+    assert not runs["enoexec"].exec_skip and not runs["missing"].exec_error
     assert runs["slow"].timed_out and runs["slow"].exit_code is None
     assert runs["crash"].signal == "SIGSEGV"
     assert runs["fails"].exit_code == 1
@@ -66,3 +67,23 @@ def test_a_case_the_kernel_died_under_keeps_its_output():
 def test_nothing_from_init():
     log = guestlog.parse("[    0.000000] Linux version 6.1.0\n")
     assert log.hello is None and log.cases == [] and not log.done
+
+
+def test_exec_failures_judged_as_locally(tmp_path):
+    """ENOEXEC is a skip only for a program of another ABI than the guest's
+    /init; of the same ABI (a broken build) it is a failure, like any other
+    errno: the rule runner/core/caserun.py applies to local runs."""
+    from runner.core.caserun import CaseRun, judge_exec_failure
+    init = tmp_path / "init"
+    init.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00\x3e\x00" + bytes(44))
+    foreign = tmp_path / "case-i386"
+    foreign.write_bytes(b"\x7fELF\x01\x01\x01" + bytes(9) + b"\x02\x00\x03\x00" + bytes(44))
+    same = tmp_path / "case"
+    same.write_bytes(init.read_bytes())
+    runs = {}
+    for name, prog, err in (("foreign", foreign, 8), ("same", same, 8), ("missing", same, 2)):
+        runs[name] = CaseRun(name=name, path=f"/cases/{name}")
+        judge_exec_failure(runs[name], err, str(prog), str(init), "the guest kernel")
+    assert "the guest kernel cannot execute foreign (exec format error)" in runs["foreign"].exec_skip
+    assert runs["same"].exec_error and not runs["same"].exec_skip
+    assert "No such file" in runs["missing"].exec_error
