@@ -33,7 +33,7 @@
  * differ from the count is reported as malformed by the runner.
  *
  * Reporting uses only the kselftest.h API, from this header, so a case
- * builds against our lib/kselftest.h and against the kernel's alike.
+ * builds against our lib/case/kselftest.h and against the kernel's alike.
  */
 #ifndef VDSOCONF_CASE_H
 #define VDSOCONF_CASE_H
