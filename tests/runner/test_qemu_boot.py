@@ -163,3 +163,9 @@ def test_replayed_through_the_plugin(fake, tmp_path):
     assert statuses == {"guest": "pass", "a": "pass", "b": "fail"}
     assert 'name="vdsoconf 6.1.0-fake"' in junit.read_text()
     assert "reproduce: vdsoconf run --kernel K b" in r.stdout
+
+
+def test_an_architecture_without_a_guest_build_is_said_so():
+    from runner.guest.build import static_build
+    with pytest.raises(RuntimeError, match="no guest build for ppc64 kernels yet"):
+        static_build("ppc64")
