@@ -178,7 +178,7 @@ def pooled(request):
             # LeakSanitizer's scan at exit is most of a sanitized run's cost
             # (2.5x here); the malformed images are leak-checked in one
             # process instead, as the fuzzer's seed corpus (test_fuzz.py)
-            malformed = set(malformed_images())
+            malformed = {e["path"] for e in generated()[1]}
             workers = 2 * (os.cpu_count() or 2)
             with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
                 results = ex.map(lambda f: (f, run(argv_of(f), sanitized, leaks=f not in malformed)),
