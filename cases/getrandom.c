@@ -24,7 +24,7 @@
 
 #include "case/case.h"
 #include "case/clock.h"
-#include "case/vgetrandom.h"
+#include "case/vgetrandom_case.h"
 
 #ifndef GRND_NONBLOCK
 #define GRND_NONBLOCK 0x0001
@@ -58,27 +58,6 @@ static const struct {
 
 static struct vgr g;
 
-static int skip_without_state(void)
-{
-	if (g.state)
-		return 0;
-	case_skip("no state to draw with: %s", g.no_state);
-	return 1;
-}
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n);
-
-	if (!p)
-		ksft_exit_fail_msg("out of memory (%zu bytes)\n", n);
-	return p;
-}
-
-static ssize_t draw(void *buf, size_t len, unsigned flags)
-{
-	return g.fn(buf, len, flags, g.state, g.state_size);
-}
 
 static void check_len(size_t n)
 {
@@ -87,7 +66,7 @@ static void check_len(size_t n)
 
 	if (!case_point("getrandom.len.%zu", n))
 		return;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		return;
 	if (vgr_check_fill(g.fn, n, 0, g.state, g.state_size, why, sizeof(why))) {
 		case_fail("%s", why);
@@ -101,18 +80,18 @@ static void check_len(size_t n)
 static void check_nonzero(void)
 {
 	static const size_t sizes[] = { 16, 32, 64, 256, 4096 };
-	unsigned char *buf = xmalloc(4096 + VGR_GUARD);
+	unsigned char *buf = vgr_xmalloc(4096 + VGR_GUARD);
 
 	if (!case_point("getrandom.nonzero"))
 		goto out;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		goto out;
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		for (int i = 0; i < 16; i++) {
 			ssize_t r;
 
 			memset(buf, 0xff, sizes[s]);
-			r = draw(buf, sizes[s], 0);
+			r = vgr_draw(&g, buf, sizes[s], 0);
 			if (r != (ssize_t)sizes[s]) {
 				case_fail("getrandom of %zu bytes returned %zd", sizes[s], r);
 				goto out;
@@ -138,10 +117,10 @@ static void check_differs(void)
 
 	if (!case_point("getrandom.differs"))
 		return;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		return;
 	for (int i = 0; i < 32; i++) {
-		if (draw(a, 32, 0) != 32 || draw(b, 32, 0) != 32) {
+		if (vgr_draw(&g, a, 32, 0) != 32 || vgr_draw(&g, b, 32, 0) != 32) {
 			case_fail("a 32-byte call failed");
 			return;
 		}
@@ -185,14 +164,14 @@ static void check_differs(void)
 static void check_stats(void)
 {
 	static const size_t cycle[] = { 1, 2, 3, 7, 8, 31, 32, 33, 63, 64, 65, 100, 255, 256, 1000, 4096, 16384 };
-	unsigned char *buf = xmalloc(MIB + VGR_GUARD);
+	unsigned char *buf = vgr_xmalloc(MIB + VGR_GUARD);
 	uint64_t count[256] = { 0 }, ones = 0;
 	double chi2 = 0, dev;
 	size_t got = 0, k = 0;
 
 	if (!case_point("getrandom.stats"))
 		goto out;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		goto out;
 	while (got < MIB) {
 		size_t n = cycle[k++ % (sizeof(cycle) / sizeof(cycle[0]))];
@@ -200,7 +179,7 @@ static void check_stats(void)
 
 		if (n > MIB - got)
 			n = MIB - got;
-		r = draw(buf + got, n, 0);
+		r = vgr_draw(&g, buf + got, n, 0);
 		if (r != (ssize_t)n) {
 			case_fail("a call of %zu bytes returned %zd", n, r);
 			goto out;
@@ -255,9 +234,9 @@ static void check_flags(size_t i)
 
 	if (!case_point("getrandom.flags.%s", combos[i].name))
 		return;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		return;
-	rv = draw(a, 32, f);
+	rv = vgr_draw(&g, a, 32, f);
 	rs = sys_getrandom(b, 32, f);
 	vok = rv == 32;
 	sok = rs == 32;
@@ -295,13 +274,13 @@ static void fast_once(struct fast_report *fr)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		buf = xmalloc(65536 + VGR_GUARD);
-		fr->seeded = draw(buf, 32, 0) == 32;
+		buf = vgr_xmalloc(65536 + VGR_GUARD);
+		fr->seeded = vgr_draw(&g, buf, 32, 0) == 32;
 		fr->rc = case_seccomp_trap_time();
 		if (!fr->rc) {
 			for (int i = 0; i < 16; i++) {
 				for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-					fr->bad += draw(buf, sizes[s], 0) != (ssize_t)sizes[s];
+					fr->bad += vgr_draw(&g, buf, sizes[s], 0) != (ssize_t)sizes[s];
 					fr->calls++;
 				}
 			}
@@ -322,7 +301,7 @@ static void check_fastpath(void)
 
 	if (!case_point("getrandom.fastpath"))
 		return;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		return;
 	fr = mmap(NULL, sizeof(*fr), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (fr == MAP_FAILED) {

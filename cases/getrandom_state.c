@@ -23,33 +23,12 @@
 
 #include "case/case.h"
 #include "case/clock.h"
-#include "case/vgetrandom.h"
+#include "case/vgetrandom_case.h"
 
 #define GAP_CANARY 0xa5		/* between the states of the alloc check */
 
 static struct vgr g;
 
-static int skip_without_state(void)
-{
-	if (g.state)
-		return 0;
-	case_skip("no state to draw with: %s", g.no_state);
-	return 1;
-}
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n);
-
-	if (!p)
-		ksft_exit_fail_msg("out of memory (%zu bytes)\n", n);
-	return p;
-}
-
-static ssize_t draw(void *buf, size_t len, unsigned flags)
-{
-	return g.fn(buf, len, flags, g.state, g.state_size);
-}
 
 static void check_params(void)
 {
@@ -98,7 +77,7 @@ static void check_params(void)
 static int alloc_once(char *why, size_t wl, int *dropped)
 {
 	size_t stride = ((g.state_size + 15) & ~(size_t)15) + 16, per = g.page / stride;
-	unsigned char (*out)[16] = xmalloc(per * sizeof(*out) + VGR_GUARD);
+	unsigned char (*out)[16] = vgr_xmalloc(per * sizeof(*out) + VGR_GUARD);
 	unsigned char *pg, buf[16 + VGR_GUARD];
 	int bad = -1;
 
@@ -182,7 +161,7 @@ static void check_alloc(void)
 
 	if (!case_point("getrandom.alloc"))
 		return;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		return;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		rc = alloc_once(why, sizeof(why), &dropped);
@@ -207,7 +186,7 @@ static void check_straddle(void)
 
 	if (!case_point("getrandom.straddle"))
 		return;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		return;
 	two = vgr_map_states(&g, 2 * g.page);
 	if (two == MAP_FAILED) {
@@ -283,7 +262,7 @@ static void check_opaque_len(void)
 
 	if (!case_point("getrandom.opaque_len"))
 		return;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		return;
 	for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
 		if (vgr_check_fill(g.fn, 32, 0, g.state, wrong[i], why, sizeof(why))) {
@@ -327,7 +306,7 @@ static void check_fork(void)
 
 	if (!case_point("getrandom.fork"))
 		return;
-	if (skip_without_state())
+	if (vgr_skip_without_state(&g))
 		return;
 	theirs = mmap(NULL, g.page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (theirs == MAP_FAILED) {
@@ -335,14 +314,14 @@ static void check_fork(void)
 		return;
 	}
 	memset(theirs, 0, g.page);
-	if (draw(mine, 64, 0) != 64) {	/* the state holds a key and a batch now */
+	if (vgr_draw(&g, mine, 64, 0) != 64) {	/* the state holds a key and a batch now */
 		case_fail("the call before fork failed");
 		goto out;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		ssize_t r = draw(theirs, 64, 0);
+		ssize_t r = vgr_draw(&g, theirs, 64, 0);
 
 		theirs[64 + 8] = r == 64;
 		_exit(0);
@@ -361,7 +340,7 @@ static void check_fork(void)
 		case_fail("the child's 64-byte call with the inherited state failed (it %s)", how);
 		goto out;
 	}
-	if (draw(mine, 64, 0) != 64) {
+	if (vgr_draw(&g, mine, 64, 0) != 64) {
 		case_fail("the parent's call after fork failed");
 		goto out;
 	}

@@ -154,7 +154,11 @@ int case_unmet_needs(const struct case_ctx *ctx, unsigned needs, uint32_t min_ke
 		if (!case_fn(ctx, *roles)) {
 			const struct vdso_arch_sym *s = case_role_sym(ctx, *roles);
 
-			snprintf(why, len, "target exports no %s@%s", s ? s->name : *roles, s ? s->version : "?");
+			if (s)
+				snprintf(why, len, "target exports no %s@%s", s->name, s->version);
+			else
+				snprintf(why, len, "no %s on %s: its vDSO expectations name no symbol for it",
+					 *roles, ctx->arch->name);
 			return 1;
 		}
 	}

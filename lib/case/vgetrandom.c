@@ -153,3 +153,8 @@ out:
 	free(kept);
 	return bad;
 }
+
+ssize_t vgr_draw(const struct vgr *g, void *buf, size_t len, unsigned flags)
+{
+	return g->fn(buf, len, flags, g->state, g->state_size);
+}

@@ -45,6 +45,9 @@ struct vgr {
  * bytes, at least the structure: the caller may check the rest); its
  * return value.  The parameters are copied into g->params. */
 ssize_t vgr_query(struct vgr *g, void *raw);
+/* g's getrandom drawing from its main state. */
+ssize_t vgr_draw(const struct vgr *g, void *buf, size_t len, unsigned flags);
+
 /* After a query that returned 0: the state size from the parameters and
  * a state mapped as they say; 0, or -1 with g->no_state. */
 int vgr_open_state(struct vgr *g);
