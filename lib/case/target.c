@@ -158,7 +158,7 @@ int case_unmet_needs(const struct case_ctx *ctx, unsigned needs, uint32_t min_ke
 				snprintf(why, len, "target exports no %s@%s", s->name, s->version);
 			else
 				snprintf(why, len, "no %s on %s: its vDSO expectations name no symbol for it",
-					 *roles, ctx->arch->name);
+					 *roles, ctx->arch ? ctx->arch->name : "this architecture");
 			return 1;
 		}
 	}
