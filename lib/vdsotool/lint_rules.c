@@ -119,7 +119,7 @@ void lint_r_build_id(const struct lint_image *li, struct lint_result *r)
 #define W LINT_WARNING
 static const struct lint_rule rules[] = {
 	{ "elf", E, "an ELF shared object (ET_DYN): the kernel maps it as one", 0, lint_r_elf },
-	{ "machine", E, "e_machine and class have a known vDSO ABI (vdso_arch.h)", 0, lint_r_machine },
+	{ "machine", E, "e_machine and class have a known vDSO ABI (lib/expect/arch.h)", 0, lint_r_machine },
 	{ "dynamic", E, "a PT_DYNAMIC segment: resolvers find every table through it", 0, lint_r_dynamic },
 	{ "parse", E, "every table is well formed (libvdso's bounds, chains, versions, notes)", 0, lint_r_parse },
 	{ "relocs", E, "no dynamic relocations but R_*_NONE, no PLT, no DT_TEXTREL: the kernel maps the image unrelocated", 1, lint_r_relocs },
