@@ -33,6 +33,6 @@ def test_fuzz_no_finding(tmp_path):
     print(stats[0] if stats else "no stats")
     assert r.returncode == 0, "fuzzer finding:\n" + r.stderr[-6000:]
     # the seeds (malformed images among them) ran before any mutation
-    inited = [l for l in r.stderr.splitlines() if " INITED " in l]
+    inited = [l for l in r.stderr.splitlines() if "\tINITED " in l]
     assert inited, "the seed corpus was never run:\n" + r.stderr[-3000:]
     assert not list(tmp_path.glob("crash-*")) and not list(tmp_path.glob("leak-*"))
