@@ -16,14 +16,14 @@
 static const int fault_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
 
 /* The innermost open guard, and the thread that opened it.  Written only
- * outside the handler, read by it. */
-static sigjmp_buf *volatile guard_jb;
-static volatile pid_t guard_tid;
+ * outside the handler, read by it.  Lock-free atomics, as everything the
+ * handler touches: C11 allows a handler no other static objects. */
+static _Atomic(sigjmp_buf *) guard_jb;
+static _Atomic pid_t guard_tid;
 
 /* The last fault, written by the handler just before it jumps. */
-static volatile int fault_sig;
-static volatile uintptr_t fault_addr, fault_pc;
-static volatile int fault_have_pc;
+static volatile sig_atomic_t fault_sig, fault_have_pc;
+static _Atomic uintptr_t fault_addr, fault_pc;
 
 static pid_t this_tid(void)
 {
