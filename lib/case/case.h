@@ -32,6 +32,20 @@
  * counting is a bug of the case and fails it at once; a run whose points
  * differ from the count is reported as malformed by the runner.
  *
+ * A call into the target that faults costs only the point that made it
+ * (guard.h).  The checking pass runs under a guard whose frame is
+ * case_main()'s callee, not the check's: after a fault the open point
+ * fails ("the vDSO call faulted: SIGSEGV at ADDR (symbol+offset)") and
+ * run() is called once more, replaying: the points already reported
+ * return 0 from case_point() as while counting, silently, and the first
+ * point not yet reported is checked as usual.  A check must therefore not
+ * depend on locals another point's check set (they are reset by the
+ * replay); what a point needs it computes after its own case_point().
+ * case_sub() guards its children the same way.  A role of spec.roles
+ * whose symbol is not a function (data, NOTYPE) is never called: every
+ * point skips, naming the symbol type.  A fault in setup() fails every
+ * point with the fault.
+ *
  * Reporting uses only the kselftest.h API, from this header, so a case
  * builds against our lib/case/kselftest.h and against the kernel's alike.
  */
@@ -45,6 +59,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guard.h"
 #include "hold.h"
 #include "result.h"
 #include "target.h"
@@ -62,6 +77,13 @@ static char case__name[256];
 static int case__open;
 static int case__counting;	/* points are being counted, not checked */
 static unsigned case__counted;
+static unsigned case__seen;	/* top-level points opened in this pass */
+static int case__replaying;	/* after a fault: passing the points already reported */
+static const struct vdso_image *case__img;	/* symbols of a fault's address */
+/* When set, every point reports this instead of being checked: SKIP
+ * (a role that is not a function) or not ok (setup faulted). */
+static char case__blocked[640];
+static int case__blocked_skip;
 
 /* One level of nested subtest (KTAP: indented two spaces, own plan and
  * numbering).  While it is open the point functions below report into it;
@@ -69,6 +91,7 @@ static unsigned case__counted;
 static struct {
 	int active;
 	unsigned n, failed, skipped;
+	unsigned seen;	/* children opened in this pass */
 	char name[256];
 } case__sub;
 
@@ -78,20 +101,38 @@ static inline int case_counting(void)
 	return case__counting;
 }
 
+static inline void case__report_blocked(void);
+
 /* Opens the point and returns 1; while the points are counted, counts it
- * and returns 0: the caller then returns without checking. */
+ * and returns 0: the caller then returns without checking.  Replaying
+ * after a fault, a point reported before returns 0 too. */
 static inline __attribute__((format(printf, 1, 2))) int case_point(const char *fmt, ...)
 {
+	unsigned idx, done;
 	va_list ap;
 
 	if (case__counting) {
 		case__counted++;
 		return 0;
 	}
+	if (case__sub.active) {
+		idx = ++case__sub.seen;
+		done = case__sub.n;
+	} else {
+		idx = ++case__seen;
+		done = ksft_test_num();
+	}
+	if (idx <= done)
+		return 0;
+	case__replaying = 0;
 	va_start(ap, fmt);
 	vsnprintf(case__name, sizeof(case__name), fmt, ap);
 	va_end(ap);
 	case__open = 1;
+	if (case__blocked[0]) {
+		case__report_blocked();
+		return 0;
+	}
 	return 1;
 }
 
@@ -99,16 +140,16 @@ static inline __attribute__((format(printf, 1, 2))) int case_point(const char *f
  * returned 0. */
 static inline void case__not_counting(void)
 {
-	if (case__counting)
-		ksft_exit_fail_msg("a result was reported while the points were counted: a check must return "
-				   "when case_point() returns 0\n");
+	if (case__counting || case__replaying)
+		ksft_exit_fail_msg("a result was reported while the points were %s: a check must return "
+				   "when case_point() returns 0\n", case__counting ? "counted" : "replayed after a fault");
 }
 
 static inline void case__diag(const char *fmt, va_list ap)
 {
 	char buf[2048], *line, *save = NULL;
 
-	if (case__counting)
+	if (case__counting || case__replaying)
 		return;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -213,6 +254,20 @@ static inline __attribute__((format(printf, 1, 2))) void case_xfail(const char *
 	va_end(ap);
 }
 
+static inline void case__report_blocked(void)
+{
+	if (case__blocked_skip)
+		case_skip("%s", case__blocked);
+	else
+		case_fail("%s", case__blocked);
+}
+
+/* The open point failed by the fault guard.h described in why. */
+static inline void case__fault_fail(const char *why)
+{
+	case_fail("the %s faulted: %s", case_guard_in_target() ? "vDSO call" : "check", why);
+}
+
 /* pass when ok, else fail with the message */
 #define case_check(ok, ...)                     \
 	do {                                    \
@@ -227,8 +282,22 @@ static inline __attribute__((format(printf, 1, 2))) void case_xfail(const char *
  * enumerates (counted first, like the top level's).  At the top level it
  * is one point: failed if a child failed, skipped if all were skipped.
  */
+struct case__sub_call {
+	void (*children)(const void *arg);
+	const void *arg;
+};
+
+static inline void case__sub_thunk(void *p)
+{
+	const struct case__sub_call *c = p;
+
+	c->children(c->arg);
+}
+
 static inline void case_sub(const char *name, void (*children)(const void *arg), const void *arg)
 {
+	struct case__sub_call call = { children, arg };
+	char why[512], lost[600] = "";
 	unsigned plan;
 
 	if (!case_point("%s", name))
@@ -242,11 +311,27 @@ static inline void case_sub(const char *name, void (*children)(const void *arg),
 	snprintf(case__sub.name, sizeof(case__sub.name), "%s", name);
 	case__sub.n = case__sub.failed = case__sub.skipped = 0;
 	printf("  KTAP version 1\n  1..%u\n", plan);
+	case__sub.seen = 0;
 	case__sub.active = 1;
-	children(arg);
+	/* a fault fails the open child; the children are replayed from
+	 * the next one (the top of this header says how) */
+	while (case_guard_run(case__img, case__sub_thunk, &call, why, sizeof(why))) {
+		if (!case__open) {
+			snprintf(lost, sizeof(lost), "a fault outside any subtest ended them: %s", why);
+			break;
+		}
+		case__fault_fail(why);
+		case__sub.seen = 0;
+		case__replaying = 1;
+	}
+	case__replaying = 0;
 	case__sub.active = 0;
-	case_point("%s", case__sub.name);
-	if (case__sub.n != plan)
+	/* reopened by hand: case_point() would count it a second time */
+	snprintf(case__name, sizeof(case__name), "%s", case__sub.name);
+	case__open = 1;
+	if (lost[0])
+		case_fail("%s; %u of %u subtests reported", lost, case__sub.n, plan);
+	else if (case__sub.n != plan)
 		case_fail("%u subtests reported, %u counted: the children differ between the two passes",
 			  case__sub.n, plan);
 	else if (case__sub.failed)
@@ -281,9 +366,22 @@ static inline int case_result_report(const struct case_result *r)
 }
 
 /* --- main ------------------------------------------------------------------ */
+struct case__main_call {
+	void (*fn)(struct case_ctx *ctx);
+	struct case_ctx *ctx;
+};
+
+static inline void case__main_thunk(void *p)
+{
+	const struct case__main_call *c = p;
+
+	c->fn(c->ctx);
+}
+
 static inline int case_main(const struct case_spec *spec, int argc, char **argv)
 {
 	static struct case_ctx ctx;
+	struct case__main_call setup = { spec->setup, &ctx }, run = { spec->run, &ctx };
 	char why[512];
 	int rc;
 
@@ -299,19 +397,33 @@ static inline int case_main(const struct case_spec *spec, int argc, char **argv)
 	}
 	if (case_unmet_needs(&ctx, spec->needs, spec->min_kernel, spec->roles, why, sizeof(why)))
 		ksft_exit_skip("%s\n", why);
+	if (ctx.has_image)
+		case__img = &ctx.img;
+	for (const char *const *r = spec->roles; r && *r && !case__blocked[0]; r++)
+		case__blocked_skip = case_role_not_function(&ctx, *r, case__blocked, sizeof(case__blocked));
 	case_describe_target(&ctx, why, sizeof(why));
 	/* the plan goes right after the version line (hold.h says why) */
 	case_hold_begin();
 	ksft_print_msg("%s: %s\n", spec->name, why);
-	if (spec->setup)
-		spec->setup(&ctx);
+	if (spec->setup && case_guard_run(case__img, case__main_thunk, &setup, why, sizeof(why)) &&
+	    !case__blocked[0])
+		snprintf(case__blocked, sizeof(case__blocked), "setup faulted, nothing checked: the %s faulted: %s",
+			 case_guard_in_target() ? "vDSO call" : "check", why);
 	case__counting = 1;
 	spec->run(&ctx);
 	case__counting = 0;
 	case_hold_stop();
 	ksft_set_plan(case__counted);
 	case_hold_flush();
-	spec->run(&ctx);
+	case__seen = 0;
+	while (case_guard_run(case__img, case__main_thunk, &run, why, sizeof(why))) {
+		if (!case__open)
+			ksft_exit_fail_msg("a fault outside any test point: %s\n", why);
+		case__fault_fail(why);
+		case__seen = 0;
+		case__replaying = 1;
+	}
+	case__replaying = 0;
 	if (case__open)
 		ksft_test_result_fail("%s (left open: the case never reported it)\n", case__name);
 	ksft_print_cnts();
