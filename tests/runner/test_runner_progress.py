@@ -1,14 +1,17 @@
 """The progress line of the long runs (runner/report/progress.py): redrawn
 in place on a terminal, plain lines anywhere else, chosen by the stream
-and by NO_COLOR and TERM."""
+and by NO_COLOR and TERM; and the kernel fetch reporting through it."""
 
 import io
+import sys
+import textwrap
 import time
 
 import pytest
 
 import runner_helpers  # noqa: F401  (puts the repository on sys.path)
 
+from runner.guest import fetch
 from runner.report.progress import Progress, elapsed, wants_live
 
 
@@ -131,3 +134,43 @@ def test_elapsed():
     assert [elapsed(s) for s in (0, 9.9, 61, 3599, 3600, 7325)] == [
         "0:00", "0:09", "1:01", "59:59", "1:00:00", "2:02:05"]
 
+
+FETCHER = textwrap.dedent('''\
+    #!{python}
+    import sys
+    args = sys.argv[1:]
+    if args[0] == "--check":
+        print(args[1], "x86_64") if args[1] == "sid-fake" else sys.exit(2)
+    elif args[0] == "--info":
+        sys.exit(1)
+    elif args[0] == "sid-fake":
+        print("sid-fake x86_64 {image}")
+    else:
+        print("no such kernel", file=sys.stderr); sys.exit(1)
+    ''')
+
+
+@pytest.fixture
+def fetcher(tmp_path, monkeypatch):
+    image = tmp_path / "vmlinuz"
+    image.write_bytes(b"")
+    script = tmp_path / "fetch"
+    script.write_text(FETCHER.format(python=sys.executable, image=image))
+    script.chmod(0o755)
+    monkeypatch.setattr(fetch, "FETCH", script)
+    return image
+
+
+def test_a_fetch_is_one_step(fetcher):
+    out = Stream(tty=False)
+    kernel = fetch.resolve("sid-fake", Progress(out, tick=None))
+    assert (kernel.path, kernel.arch) == (fetcher, "x86_64")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "vdsoconf: fetching sid-fake: 0/1"
+    assert lines[1].startswith("vdsoconf: fetching sid-fake: 1/1 0:0") and len(lines) == 2
+
+
+def test_a_file_is_no_fetch(fetcher):
+    out = Stream(tty=False)
+    fetch.resolve(str(fetcher), Progress(out, tick=None))
+    assert out.getvalue() == ""
