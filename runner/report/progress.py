@@ -49,6 +49,18 @@ def elapsed(seconds: float) -> str:
     return f"{h}:{m:02d}:{s % 60:02d}" if h else f"{m}:{s % 60:02d}"
 
 
+def _own(stream: TextIO) -> TextIO:
+    """A stream of our own on the terminal: pytest, run in this process
+    for the matrix's reports, points file descriptor 2 at a file while
+    each test runs, and a redraw from the ticker would end up in a report."""
+    try:
+        fd = os.dup(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return stream
+    return os.fdopen(fd, "w", encoding=getattr(stream, "encoding", None) or "utf-8",
+                     errors="replace")
+
+
 class Progress:
     def __init__(self, stream: Optional[TextIO] = None, live: Optional[bool] = None,
                  clock: Callable[[], float] = time.monotonic, tick: Optional[float] = TICK_S,
@@ -58,6 +70,8 @@ class Progress:
         the terminal's, else asked of it at each draw."""
         self.stream = stream if stream is not None else sys.stderr
         self.live = wants_live(self.stream) if live is None else live
+        if self.live:
+            self.stream = _own(self.stream)
         self.clock = clock
         self.tick = tick
         self.width = width

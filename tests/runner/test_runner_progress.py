@@ -3,6 +3,7 @@ in place on a terminal, plain lines anywhere else, chosen by the stream
 and by NO_COLOR and TERM; and the kernel fetch reporting through it."""
 
 import io
+import os
 import sys
 import textwrap
 import time
@@ -174,3 +175,22 @@ def test_a_file_is_no_fetch(fetcher):
     out = Stream(tty=False)
     fetch.resolve(str(fetcher), Progress(out, tick=None))
     assert out.getvalue() == ""
+
+
+def test_the_live_line_stays_on_the_terminal_under_fd_capture(tmp_path):
+    """pytest (run in-process for the matrix's reports) points fd 2 at a
+    file while a test runs: the live line must not land there."""
+    terminal, captured = tmp_path / "terminal", tmp_path / "captured"
+    with open(terminal, "w") as stream:
+        p = Progress(stream, live=True, tick=None, width=80)
+        saved = os.dup(stream.fileno())
+        with open(captured, "w") as other:
+            os.dup2(other.fileno(), stream.fileno())
+        try:
+            p.start(1, "host")
+            p.done()
+        finally:
+            os.dup2(saved, stream.fileno())
+            os.close(saved)
+    assert terminal.read_bytes() == b"\r\033[Khost: 0/1 0:00\r\033[K"
+    assert captured.read_bytes() == b""
