@@ -96,7 +96,8 @@ def follow(progress, total: int, what: str):
         for run in ended[counted:]:
             progress.step(run.name)
         counted = len(ended)
-        progress.running(log.running or ("booting" if log.hello is None else ""))
+        progress.running(log.running or ("booting" if log.hello is None else
+                                         "powering off" if log.done else ""))
     return seen
 
 
