@@ -75,7 +75,7 @@ class Progress:
         self.clock = clock
         self.tick = tick
         self.width = width
-        self.context = ""           # an outer stage, e.g. "[2/3] sid-arm64"
+        self.context = ""           # an outer stage, e.g. "[2/3]", the matrix's kernel
         self.what = ""
         self.total = 0
         self.count = 0
