@@ -15,6 +15,7 @@ from runner.faults.detect import matrix
 from runner.faults.fakes import FAKES_DIR, abi_cases, is_faithful, load_fakes
 from runner.faults.table import render
 from runner.paths import BUILD, DEFAULT_CASES_DIR, REPO
+from runner.report.progress import Progress
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -59,7 +60,13 @@ def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     if not abi_cases(a.cases_dir.resolve(), "native"):
         print(f"vdsoconf: no cases in {a.cases_dir} (build them with 'make')", file=sys.stderr)
         return 1
-    m = matrix(fakes, a.cases_dir.resolve(), a.timeout, max(1, a.jobs))
+    # only now, every usage error behind: an error stays one line on stderr
+    progress = Progress()
+    progress.within("faults:")
+    try:
+        m = matrix(fakes, a.cases_dir.resolve(), a.timeout, max(1, a.jobs), progress)
+    finally:
+        progress.done()
     print(render(m))
     if a.json:
         Path(a.json).write_text(json.dumps(m, indent=1) + "\n")

@@ -14,6 +14,7 @@ from runner.cli.run import run_options
 from runner.core import recording
 from runner.guest import fetch, kimage, suite
 from runner.report.files import shown
+from runner.report.progress import Progress
 from runner.session import run
 
 
@@ -43,8 +44,10 @@ def main(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         p.error("--target and --kernel cannot be combined: a fake vDSO is a host object")
     if args.repeat > 1:
         p.error("--repeat and --kernel cannot be combined (boot again instead)")
+    # the usage errors above come before any progress line
+    progress = Progress()
     try:
-        fetched = fetch.resolve(args.kernel)
+        fetched = fetch.resolve(args.kernel, progress)
     except RuntimeError as e:
         print(f"vdsoconf: {e}", file=sys.stderr)
         return 1
@@ -57,18 +60,16 @@ def main(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         g = suite.boot(kernel, arch=arch, cases=args.cases or None, smp=args.smp,
                        boot_timeout=args.boot_timeout, case_timeout=args.timeout,
-                       append=args.append or "", progress=_progress, kernel_info=fetched.info)
+                       append=args.append or "", progress=progress, kernel_info=fetched.info)
     except RuntimeError as e:
-        print(f"\nvdsoconf: {e}", file=sys.stderr)
+        progress.done()
+        print(f"vdsoconf: {e}", file=sys.stderr)
         return 1
-    print(file=sys.stderr)
+    finally:
+        progress.done()
     print(suite.headline(g), flush=True)
     options = dataclasses.replace(run_options(args, g.directory / recording.CASES, g.records),
                                   recorded=g.directory, suite_name=f"vdsoconf {g.label}")
     code = run(options)
     print(f"{'Console log:':<13}{shown(str(g.directory / 'console.log'))}")
     return code
-
-
-def _progress(name: str) -> None:
-    print(f"  {name}", end="", file=sys.stderr, flush=True)

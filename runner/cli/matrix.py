@@ -22,6 +22,7 @@ from runner.guest.fetch import NAMES
 from runner.matrix.columns import OUT, MatrixOptions, guest_column, host_column, one_line
 from runner.matrix.render import render, render_bench
 from runner.matrix.table import build
+from runner.report.progress import Progress
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -56,16 +57,27 @@ def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     o = MatrixOptions(out=a.out, cases=a.cases, smp=a.smp, boot_timeout=a.boot_timeout,
                       timeout=a.timeout, append=a.append)
     columns = []
+    n = len(a.kernel) + a.host
+    progress = Progress()
+    # each kernel's line is printed whole once it is done, so that the
+    # progress line on stderr never shares a row with half of it
     for i, spec in enumerate(a.kernel, 1):
-        print(f"[{i}/{len(a.kernel) + a.host}] {spec}: ", end="", flush=True)
-        col = guest_column(spec, o, taken={c["id"] for c in columns})
+        progress.within(f"[{i}/{n}]")
+        try:
+            col = guest_column(spec, o, taken={c["id"] for c in columns}, progress=progress)
+        finally:
+            progress.done()
         columns.append(col)
-        print(one_line(col), flush=True)
+        print(f"[{i}/{n}] {spec}: {one_line(col)}", flush=True)
     if a.host:
-        print(f"[{len(columns) + 1}/{len(columns) + 1}] host: ", end="", flush=True)
-        col = host_column(o)
+        progress.within(f"[{n}/{n}]")
+        progress.start(0, "host: the suite on this machine")
+        try:
+            col = host_column(o)
+        finally:
+            progress.done()
         columns.append(col)
-        print(one_line(col), flush=True)
+        print(f"[{n}/{n}] host: {one_line(col)}", flush=True)
     m = build(columns)
     print()
     print(render_bench(m) if a.bench else render(m))

@@ -55,9 +55,28 @@ def run_one(case: Path, fake, timeout: float) -> Dict[str, str]:
     return points
 
 
-def areas(cases: Dict[str, Path], timeout: float, pool) -> Dict[str, set]:
+class _Quiet:
+    """The progress of a caller that wants none."""
+
+    def start(self, total: int, what: str) -> None:
+        pass
+
+    def step(self, label: str = "") -> None:
+        pass
+
+
+def _counted(progress, label: str, fn, *args):
+    """fn(*args), counted as one step once it returns (in the pool's
+    thread, so that the count follows the runs, not the order of results)."""
+    result = fn(*args)
+    progress.step(label)
+    return result
+
+
+def areas(cases: Dict[str, Path], timeout: float, pool, progress=_Quiet()) -> Dict[str, set]:
     """{area: cases printing points of that area}, from one live run each."""
-    live = dict(zip(cases, pool.map(lambda c: run_one(cases[c], None, timeout), cases)))
+    live = dict(zip(cases, pool.map(
+        lambda c: _counted(progress, c, run_one, cases[c], None, timeout), cases)))
     owners: Dict[str, set] = {}
     for c, points in live.items():
         for p in points.keys() - {NOT_RUN}:
@@ -65,13 +84,18 @@ def areas(cases: Dict[str, Path], timeout: float, pool) -> Dict[str, set]:
     return owners
 
 
-def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int) -> dict:
+def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int,
+           progress=None) -> dict:
+    """progress: anything with the start() and step() of
+    runner/report/progress.py, told of every case run as it ends."""
+    progress = progress or _Quiet()
     native = os.uname().machine
     by_abi = {a: abi_cases(cases_dir, a) for a in {fake_abi(f, native) for f in fakes}}
     owners = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
         for a, cases in by_abi.items():
-            owners[a] = areas(cases, timeout, ex)
+            progress.start(len(cases), f"live runs ({a})")
+            owners[a] = areas(cases, timeout, ex, progress)
 
     def wanted(fake):
         a = fake_abi(fake, native)
@@ -85,10 +109,12 @@ def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int) -> dic
 
     by_name = {f["name"]: f for f in fakes}
     jobs_list = [(f["name"], c) for f in fakes for c in wanted(f)]
+    progress.start(len(jobs_list), "fake x case runs")
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
         results = dict(zip(jobs_list, ex.map(
-            lambda fc: run_one(by_abi[fake_abi(by_name[fc[0]], native)][fc[1]], by_name[fc[0]],
-                               timeout), jobs_list)))
+            lambda fc: _counted(progress, f"{fc[0]} x {fc[1]}", run_one,
+                                by_abi[fake_abi(by_name[fc[0]], native)][fc[1]],
+                                by_name[fc[0]], timeout), jobs_list)))
     out = {"cases": sorted({c for cases in by_abi.values() for c in cases}), "fakes": []}
     for fake in fakes:
         printed = {c: pts for (name, c), pts in results.items() if name == fake["name"]}

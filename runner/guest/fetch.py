@@ -39,16 +39,27 @@ def info(image: Path) -> Dict[str, str]:
     return dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
 
 
-def resolve(spec: str) -> Kernel:
+def resolve(spec: str, progress=None) -> Kernel:
     """A file, or a name fixtures/kernels/fetch downloads (once).  A spec
-    that is neither comes back as a path that does not exist."""
+    that is neither comes back as a path that does not exist.  progress:
+    anything with the start(), step() and done() of
+    runner/report/progress.py, shown while the fetcher runs (a download
+    can take minutes, a cached kernel a moment)."""
     path = Path(spec).expanduser()
     if path.exists():
         return Kernel(path, info=info(path))
     arch = qemu_arch(spec)
     if arch is None:
         return Kernel(path)
-    r = _fetch(spec)
+    if progress:
+        progress.start(1, f"fetching {spec}")
+    try:
+        r = _fetch(spec)
+        if progress and not r.returncode:
+            progress.step()
+    finally:
+        if progress:
+            progress.done()
     if r.returncode:
         raise RuntimeError(f"cannot fetch kernel '{spec}': "
                            + (r.stderr.strip().splitlines() or ["fetch failed"])[-1])

@@ -140,7 +140,8 @@ def boot(kernel: Path, initrd: Path, arch: str, *, smp: int = 2, boot_timeout: f
          progress=None) -> Boot:
     """Run the guest to its end; never raises for anything the guest does.
 
-    progress(name) is called as each case begins, for a live display."""
+    progress(log) is called with the GuestLog read so far whenever /init
+    starts, or a case begins or ends, for a display of the run."""
     argv = command(kernel, initrd, arch, smp, case_timeout, append)
     b = Boot(kernel=str(kernel), arch=arch, argv=argv, cmdline=argv[-1])
     if qemu_binary(arch) is None:
@@ -158,7 +159,7 @@ def boot(kernel: Path, initrd: Path, arch: str, *, smp: int = 2, boot_timeout: f
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     sel.register(proc.stderr, selectors.EVENT_READ)
-    last_progress, seen, running = start, 0, None
+    last_progress, seen = start, 0
     stall = case_timeout + STALL_MARGIN_S
     try:
         while sel.get_map():
@@ -195,9 +196,9 @@ def boot(kernel: Path, initrd: Path, arch: str, *, smp: int = 2, boot_timeout: f
                         b.boot_s = last_progress - start
                     if log.done and b.done_s is None:
                         b.done_s = last_progress - start
-                if log.running and log.running != running and progress:
-                    progress(log.running)
-                running = log.running
+                if progress and (log.hello is None, log.running, len(log.cases)) != \
+                        (b.log.hello is None, b.log.running, len(b.log.cases)):
+                    progress(log)
                 b.log = log
         b.returncode = proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

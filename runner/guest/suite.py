@@ -47,7 +47,9 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
     only for what is wrong on this side (no compiler, unknown case).  Not
     strict: cases not built for this architecture are left out silently.
     kernel_info (the fetcher's package, version, archive, sha256) goes into
-    every report of the run."""
+    every report of the run.  progress: anything with the start(),
+    running() and step() of runner/report/progress.py, told of the boot
+    and of each case as it begins and ends."""
     arch = arch or kimage.arch(kernel)
     label = label_of(kernel)
     directory = out or GUEST_RESULTS / re.sub(r"[^\w.+-]", "_", label)
@@ -72,12 +74,31 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
     b = qemu.boot(kernel, initrd, arch, smp=smp,
                   boot_timeout=boot_timeout or DEFAULT_BOOT_TIMEOUT[arch],
                   case_timeout=case_timeout, append=append,
-                  console_log=directory / "console.log", progress=progress)
+                  console_log=directory / "console.log",
+                  progress=progress and follow(progress, len(chosen), f"guest {label}"))
     for run in b.log.cases:
         if run.exec_errno:
             judge_exec_failure(run, run.exec_errno, str(static / "cases" / run.name), str(static / "init"),
                                "the guest kernel")
     return _record(kernel, arch, label, b, directory, chosen, case_timeout, reproduce, kernel_info)
+
+
+def follow(progress, total: int, what: str):
+    """qemu.boot's callback, turning what /init has said so far into steps."""
+    progress.start(total, what)
+    progress.running("booting")
+    counted = 0
+
+    def seen(log) -> None:
+        nonlocal counted
+        # the case still running is in log.cases too, as far as it got
+        ended = log.cases[:-1] if log.running else log.cases
+        for run in ended[counted:]:
+            progress.step(run.name)
+        counted = len(ended)
+        progress.running(log.running or ("booting" if log.hello is None else
+                                         "powering off" if log.done else ""))
+    return seen
 
 
 def _reproduce(kernel: Path, arch: Optional[str], smp: int, append: str) -> str:

@@ -34,12 +34,13 @@ class MatrixOptions:
     append: str = ""
 
 
-def guest_column(spec: str, o: MatrixOptions, taken) -> dict:
+def guest_column(spec: str, o: MatrixOptions, taken, progress=None) -> dict:
+    """progress (runner/report/progress.py) follows the fetch and the boot."""
     col = {"spec": spec, "kind": "guest", "ok": False, "reached_results": False, "totals": {},
            "cases": {}, "arch": None, "label": spec, "problem": None, "boot_s": None,
            "results_s": None}
     try:
-        fetched = fetch.resolve(spec)
+        fetched = fetch.resolve(spec, progress)
     except RuntimeError as e:
         col.update(id=_free_id(spec, taken), problem=str(e))
         return col
@@ -53,7 +54,8 @@ def guest_column(spec: str, o: MatrixOptions, taken) -> dict:
     try:
         g = suite.boot(kernel, arch=fetched.arch, cases=o.cases or None, smp=o.smp,
                        boot_timeout=o.boot_timeout, case_timeout=o.timeout, append=o.append,
-                       out=directory, strict=False, kernel_info=fetched.info)
+                       out=directory, strict=False, kernel_info=fetched.info,
+                       progress=progress)
     except RuntimeError as e:
         col["problem"] = str(e)
         return col

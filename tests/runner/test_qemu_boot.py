@@ -169,3 +169,34 @@ def test_an_architecture_without_a_guest_build_is_said_so():
     from runner.guest.build import static_build
     with pytest.raises(RuntimeError, match="no guest build for ppc64 kernels yet"):
         static_build("ppc64")
+
+
+def test_progress_follows_the_cases(fake):
+    """qemu.boot tells its caller of /init and of each case as it begins
+    and ends (several at once when they arrive in one read)."""
+    seen = []
+    b = fake("ok", progress=lambda log: seen.append((log.hello is not None, log.running,
+                                                     [r.name for r in log.cases])))
+    assert b.ok
+    assert seen and seen[-1] == (True, None, ["a", "b"])
+    assert all(len(x[2]) <= len(y[2]) for x, y in zip(seen, seen[1:]))
+
+
+def test_the_guest_cases_as_progress_steps():
+    """suite.follow turns what qemu.boot reports into Progress steps: one
+    line per case ended, even when two end between two reads."""
+    import io
+    from runner.guest import guestlog, suite
+    from runner.report.progress import Progress
+    out = io.StringIO()
+    seen = suite.follow(Progress(out, live=False, tick=None), 3, "guest 6.1.0-fake")
+    lines = ["vdsoconf-guest release=6.1.0-fake", "vdsoconf-case-begin a"]
+    seen(guestlog.parse("\n".join(lines) + "\n"))
+    lines += ["vdsoconf-case-end a exit=0 signal=0 timeout=0 ms=10 errno=0",
+              "vdsoconf-case-begin b",
+              "vdsoconf-case-end b exit=1 signal=0 timeout=0 ms=10 errno=0",
+              "vdsoconf-case-begin c"]
+    seen(guestlog.parse("\n".join(lines) + "\n"))
+    assert out.getvalue().splitlines()[0] == "vdsoconf: guest 6.1.0-fake: 0/3"
+    assert out.getvalue().splitlines()[1:] == [
+        "vdsoconf: guest 6.1.0-fake: 1/3 0:00 a", "vdsoconf: guest 6.1.0-fake: 2/3 0:00 b"]

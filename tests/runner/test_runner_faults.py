@@ -2,6 +2,7 @@
 a missed one and a false alarm each show in the table and the exit code."""
 
 import json
+import re
 
 import pytest
 
@@ -99,3 +100,29 @@ def test_abi_the_kernel_refuses_is_not_run(tmp_path):
     assert "1 of 1 fakes caught at every expected point; 0 with a miss or a false alarm; " \
            "2 not run" in r.stdout
     assert "NOT RUN caught-x32: " in r.stdout
+
+
+def test_progress_in_a_pipe_is_plain_lines(tmp_path):
+    """Not a terminal: one line per case run on stderr, nothing redrawn,
+    and the table on stdout as without progress."""
+    cases, fakes = make_tree(tmp_path, "quiet.so")
+    r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "-j", "1")
+    assert r.returncode == 1, h.describe(r)
+    assert "\r" not in r.stderr and "\033" not in r.stderr
+    lines = [re.sub(r" \d+:\d\d", " M:SS", line) for line in r.stderr.splitlines()]
+    # one line per run, in the order they ended (-j 1: the order given)
+    assert lines == ["vdsoconf: faults: live runs (native): 0/1",
+                     "vdsoconf: faults: live runs (native): 1/1 M:SS stub",
+                     "vdsoconf: faults: fake x case runs: 0/3",
+                     "vdsoconf: faults: fake x case runs: 1/3 M:SS faithful x stub",
+                     "vdsoconf: faults: fake x case runs: 2/3 M:SS caught x stub",
+                     "vdsoconf: faults: fake x case runs: 3/3 M:SS missed x stub"], h.describe(r)
+    assert "vdsoconf:" not in r.stdout
+
+
+def test_unknown_fake_is_one_line_before_any_progress(tmp_path):
+    cases, fakes = make_tree(tmp_path, "quiet.so")
+    r = h.vdsoconf("faults", "--cases-dir", cases, "--fakes-dir", fakes, "nosuch")
+    assert r.returncode == 2, h.describe(r)
+    assert r.stderr.startswith("vdsoconf: error: unknown fake(s): nosuch")
+    assert len(r.stderr.strip().splitlines()) == 1
