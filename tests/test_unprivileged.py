@@ -10,7 +10,9 @@ pytest's own temporary directories are private to their owner.
 Where user namespaces are forbidden the cases must skip, naming the
 setting.  That is simulated without touching the machine: the limit
 /proc/sys/user/max_user_namespaces is per user namespace, so it is set to
-0 inside a throwaway one, in which the case runs without capabilities."""
+0 inside a throwaway one, in which the case runs without capabilities.
+The same throwaway namespace, left as it is, stands for a container's
+root whose capabilities are dropped."""
 
 import json
 import os
@@ -190,3 +192,26 @@ def test_forbidden_user_namespaces_skip_naming_the_setting(case, tmp_path):
     assert m, r.stdout[-3000:] + r.stderr[-1000:]
     assert "unshare(CLONE_NEWUSER)" in m.group(1), m.group(1)
     assert "/proc/sys/user/max_user_namespaces = 0" in m.group(1), m.group(1)
+
+
+@pytest.mark.parametrize("case", ["timens", "getrandom_timens"])
+def test_root_without_capabilities_reaches_the_namespace(case, tmp_path):
+    """uid 0 with every capability dropped (a container's root): the kernel
+    refuses it a map of uid 0 without CAP_SETFCAP, and the case goes on
+    unmapped in its user namespace.  Made inside a throwaway user
+    namespace, so nothing of the machine changes."""
+    if not shutil.which("unshare") or not shutil.which("setpriv"):
+        pytest.skip("unshare and setpriv (util-linux) are needed")
+    prog = build_path() / "cases" / case
+    if not prog.exists():
+        pytest.skip(f"{prog} is not built (run make)")
+    r = subprocess.run(["unshare", "--user", "--map-root-user", "sh", "-c",
+                        "exec setpriv --bounding-set=-all --inh-caps=-all \"$0\"", str(prog)],
+                       capture_output=True, text=True, timeout=120, env=clean_env(tmp_path))
+    if "unshare failed" in r.stderr:
+        pytest.skip(f"cannot make a throwaway user namespace here: {r.stderr.strip()}")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-1000:]
+    assert not re.search(r"^1\.\.0 # SKIP", r.stdout, re.M), r.stdout[-2000:]
+    assert not re.search(r"^\s*not ok", r.stdout, re.M), r.stdout[-3000:]
+    passed = re.findall(r"^\s*ok \d+ (\S+)$", r.stdout, re.M)
+    assert any(is_timens_point(n) for n in passed), r.stdout[-2000:]
