@@ -14,7 +14,8 @@ enum case_needs {
 	CASE_NEED_VDSO = 1,	/* a target image (always true for a fake) */
 	CASE_NEED_ROOT = 2,
 	CASE_NEED_LIVE = 4,	/* the kernel's own vDSO, not a fake target */
-	CASE_NEED_TIMENS = 8,	/* a child may enter a new time namespace and set its offsets */
+	CASE_NEED_TIMENS = 8,	/* a child may enter a new time namespace and set its offsets
+				   (unprivileged: through a new user namespace) */
 	CASE_NEED_USERNS = 16,	/* a child may enter a new user namespace */
 };
 

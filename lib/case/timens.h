@@ -17,14 +17,23 @@ enum { TIMENS_OK, TIMENS_SKIP, TIMENS_FAIL };
  * boottime) to /proc/self/timens_offsets: the calling process stays where
  * it is, its children from now on are in the new namespace.  The kernel
  * allows the offsets only while no process is in it, so call it in a
- * forked helper before its first fork.  TIMENS_OK, or TIMENS_SKIP (a kernel
- * without time namespaces, or a sandbox that refuses them: no verdict on
- * the vDSO) or TIMENS_FAIL, with why.
+ * forked helper before its first fork.  A process without CAP_SYS_ADMIN
+ * and CAP_SYS_TIME first enters a new user namespace (userns_enter), which
+ * then owns the time namespace: the calling process changes user namespace
+ * for good.  TIMENS_OK, or TIMENS_SKIP (a kernel without time namespaces,
+ * or a machine or sandbox that refuses them or the user namespace: no
+ * verdict on the vDSO) or TIMENS_FAIL, with why.
  */
 int timens_enter(const int64_t off[2], char *why, size_t len);
 
-/* Whether a forked child can enter a time namespace with offsets (0), or
- * 1 with the reason in why. */
+/* unshare(CLONE_NEWUSER), then "deny" to /proc/self/setgroups and this
+ * process's uid and gid mapped to 0: root in the new namespace, with its
+ * capabilities there.  TIMENS_OK, _SKIP (the machine forbids it; why names
+ * the setting when a known sysctl does) or _FAIL, with why. */
+int userns_enter(char *why, size_t len);
+
+/* Whether a forked child can enter a time namespace with offsets the way
+ * timens_enter does (0), or 1 with the reason in why. */
 int timens_unavailable(char *why, size_t len);
 /* Whether a forked child can enter a user namespace (0), or 1 with why. */
 int userns_unavailable(char *why, size_t len);
