@@ -14,6 +14,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -197,3 +198,26 @@ def pytest_sessionfinish(session, exitstatus):
     if not reporter.stats.get("passed"):
         reporter.write_line("vdsoconf: no test passed; failing the run", red=True)
         session.exitstatus = 1
+
+
+# Small case programs the framework tests write: the flags the Makefile
+# builds cases with, linked against the native libraries.
+CASE_FLAGS = ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wformat=2",
+              "-Wstrict-prototypes", "-O1"]
+
+
+def build_case_program(directory, name, source):
+    """Compile source into directory/name; skips when the native libraries
+    are not built, fails with the compiler's message."""
+    b = build_path() / "native"
+    libs = [b / "libcase.a", b / "libexpect.a", b / "libvdso.a"]
+    if not all(p.exists() for p in libs) or not shutil.which("cc"):
+        pytest.skip("the native libraries are not built (run make)")
+    c = directory / f"{name}.c"
+    c.write_text(source)
+    r = subprocess.run(["cc", *CASE_FLAGS, "-I", str(REPO / "lib"), "-I", str(REPO / "lib" / "case"),
+                        "-o", str(directory / name), str(c), *map(str, libs), "-ldl", "-lpthread"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    c.unlink()
+    return directory / name

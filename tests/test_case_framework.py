@@ -10,11 +10,9 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, build_path
+from conftest import REPO, build_case_program
 
 PYTHON = "/usr/bin/python3"
-FLAGS = ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wformat=2",
-         "-Wstrict-prototypes", "-O1"]
 
 HEAD = """
 #include "case/case.h"
@@ -115,21 +113,11 @@ CASE_MAIN(spec)
 
 @pytest.fixture(scope="module")
 def cases_dir(tmp_path_factory):
-    b = build_path() / "native"
-    libs = [b / "libcase.a", b / "libexpect.a", b / "libvdso.a"]
-    if not all(p.exists() for p in libs) or not shutil.which("cc"):
-        pytest.skip("the native libraries are not built (run make)")
     d = tmp_path_factory.mktemp("fw-cases")
     for name, src in (("derived", DERIVED), ("unguarded", UNGUARDED), ("divergent", DIVERGENT),
                       ("chatty", CHATTY)):
-        c = d / f"{name}.c"
         setup = ".setup = setup" if "setup(" in src else ".setup = NULL"
-        c.write_text(src + TAIL.replace("SETUP", setup))
-        r = subprocess.run(["cc", *FLAGS, "-I", str(REPO / "lib"), "-I", str(REPO / "lib" / "case"),
-                            "-o", str(d / name), str(c), *map(str, libs), "-ldl", "-lpthread"],
-                           capture_output=True, text=True)
-        assert r.returncode == 0, r.stderr
-        c.unlink()
+        build_case_program(d, name, src + TAIL.replace("SETUP", setup))
     return d
 
 

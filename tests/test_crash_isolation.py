@@ -5,20 +5,16 @@ function is never called: its points skip, naming the symbol type."""
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO, build_path
+from conftest import REPO, build_case_program, build_path
 
 sys.path.insert(0, str(REPO))
 from runner.core import ktap  # noqa: E402
-
-FLAGS = ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wformat=2",
-         "-Wstrict-prototypes", "-O1"]
 
 FAULTED = re.compile(r"the vDSO call faulted: SIGSEGV at 0x[0-9a-f]+ \(__vdso_getcpu\+0x[0-9a-f]+\)")
 
@@ -119,18 +115,7 @@ CASE_MAIN(spec)
 
 @pytest.fixture(scope="module")
 def faulting(tmp_path_factory):
-    b = build_path() / "native"
-    libs = [b / "libcase.a", b / "libexpect.a", b / "libvdso.a"]
-    if not all(p.exists() for p in libs) or not shutil.which("cc"):
-        pytest.skip("the native libraries are not built (run make)")
-    d = tmp_path_factory.mktemp("fw-fault")
-    c = d / "faulting.c"
-    c.write_text(FAULTING)
-    r = subprocess.run(["cc", *FLAGS, "-I", str(REPO / "lib"), "-I", str(REPO / "lib" / "case"),
-                        "-o", str(d / "faulting"), str(c), *map(str, libs), "-ldl", "-lpthread"],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return d / "faulting"
+    return build_case_program(tmp_path_factory.mktemp("fw-fault"), "faulting", FAULTING)
 
 
 def test_faults_in_points_subtests_and_children(faulting):
