@@ -9,8 +9,7 @@
  *                        the syscall's -errno (EINVAL; 16..23 may be
  *                        CLOCK_AUX on 6.17+: ENODEV when disabled, a skip
  *                        when enabled), also with a NULL res.  XFAIL for
- *                        the 6.17+ kernel bug of clock_getres accepting
- *                        CLOCK_AUX ids without CONFIG_POSIX_AUX_CLOCKS.
+ *                        the known defect getres-clock-aux (known.h).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +20,7 @@
 #include "case/case.h"
 #include "case/clock.h"
 #include "case/clocks.h"
+#include "case/known_case.h"
 
 #define CANARY_SEC ((time_t)-1)
 #define CANARY_NSEC (-1L)
@@ -28,7 +28,7 @@
 static struct case_clock clks[CASE_NCLOCKS];
 static vdso_clock_gettime_t vget;
 static vdso_clock_getres_t vgetres;
-static uint32_t kernel;	/* running kernel, VDSO_KV */
+static const struct case_ctx *cctx;
 static struct case_null_res_batch nullres;
 
 /*
@@ -73,16 +73,10 @@ static void check_einval(clockid_t id, const char *label, int fixed)
 	if (rv != rs)
 		case_fail("vDSO clock_gettime(%d) returned %s, the syscall %s", (int)id, case_err_name(rv, e1, sizeof(e1)),
 			  case_err_name(rs, e2, sizeof(e2)));
-	else if (vgetres && rvr != rsr && aux && kernel >= VDSO_KV(6, 17, 0) && rsr == -EINVAL && rsn == -EINVAL && rvr == 0 && rvn == 0 &&
-		 vr.tv_sec == 0 && vr.tv_nsec == 1)
-		/* lib/vdso/gettimeofday.c (6.17+) answers clock_getres for
-		 * every CLOCK_AUX id with aux_clock_resolution_ns() (1 ns)
-		 * without asking whether the kernel has auxiliary clocks;
-		 * without CONFIG_POSIX_AUX_CLOCKS the syscall says EINVAL */
-		case_xfail("kernel bug: the vDSO's clock_getres accepts CLOCK_AUX id %d (0, res 1 ns, also with NULL "
-			   "res) while the syscall says EINVAL: the generic vDSO (6.17+) answers CLOCK_AUX ids without "
-			   "checking CONFIG_POSIX_AUX_CLOCKS",
-			   (int)id);
+	else if (vgetres && rvr != rsr && case_known_getres_aux(cctx, id, rsr, rvr, 1, vr.tv_sec, vr.tv_nsec) &&
+		 case_known_getres_aux(cctx, id, rsn, rvn, 0, 0, 0))
+		case_known_xfail(KNOWN_GETRES_CLOCK_AUX, "clock_getres(%d) returned 0, res {0, 1}, also with a NULL res; "
+				 "the syscall says EINVAL", (int)id);
 	else if (vgetres && rvr != rsr)
 		case_fail("vDSO clock_getres(%d) returned %s, the syscall %s", (int)id, case_err_name(rvr, e1, sizeof(e1)),
 			  case_err_name(rsr, e2, sizeof(e2)));
@@ -95,7 +89,7 @@ static void check_einval(clockid_t id, const char *label, int fixed)
 
 static void setup(struct case_ctx *ctx)
 {
-	kernel = ctx->kernel;
+	cctx = ctx;
 	vget = (vdso_clock_gettime_t)case_fn(ctx, "clock_gettime");
 	vgetres = (vdso_clock_getres_t)case_fn(ctx, "clock_getres");
 	case_clocks(clks);

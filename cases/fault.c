@@ -25,6 +25,7 @@
 
 #include "case/case.h"
 #include "case/clock.h"
+#include "case/known_case.h"
 
 /* A vDSO call that has not returned in this long hangs: the calls under
  * test take well under a microsecond, a syscall fallback a few, and a
@@ -324,17 +325,15 @@ static int is_aux(clockid_t id)
 }
 
 /*
- * Known kernel bug, 6.17 and later: lib/vdso's __cvdso_clock_getres_common()
- * answers every auxiliary clock id (res = 1 ns) without checking
- * CONFIG_POSIX_AUX_CLOCKS, as do_aux() does for clock_gettime; without
- * that option the syscall says EINVAL.  Recognised only in its exact shape:
- * 0 for a NULL res, SIGSEGV at the PROT_NONE page.
+ * The known defect getres-clock-aux (known.h) with a bad pointer, in its
+ * exact shape: 0 for a NULL res, SIGSEGV at the PROT_NONE page (the vDSO
+ * writes the 1 ns resolution where the syscall would have said EINVAL).
  */
 static int known_aux_getres_bug(const struct case_ctx *ctx, enum what w, enum kind k, const struct outcome *o)
 {
 	uintptr_t page = (uintptr_t)bad_ptr[K_NONE];
 
-	if (w != W_GETRES || ctx->kernel < VDSO_KV(6, 17, 0))
+	if (w != W_GETRES || !case_known_possible(ctx, KNOWN_GETRES_CLOCK_AUX))
 		return 0;
 	if (k == K_NULL)
 		return o->kind == O_RETURN && o->ret == 0;
@@ -417,9 +416,8 @@ static void check_einval(const struct case_ctx *ctx, enum what w, const char *ro
 	} else if (bad && bad == known) {
 		case_diag("the vDSO returned 0 for every NULL res and died by SIGSEGV at every PROT_NONE page "
 			  "(ids %s)", ids);
-		case_xfail("known kernel bug (6.17+): the vDSO's clock_getres answers the auxiliary clock ids "
-			   "(res 1 ns, or SIGSEGV on a bad pointer) although the kernel has no auxiliary clocks "
-			   "(CONFIG_POSIX_AUX_CLOCKS unset: the syscall says EINVAL); %u of %u calls", bad, tried);
+		case_known_xfail(KNOWN_GETRES_CLOCK_AUX, "0 for a NULL res, SIGSEGV at the PROT_NONE page: %u of %u calls",
+				 bad, tried);
 	} else if (bad) {
 		case_fail("%u of %u calls with an invalid clock id did not fail alike on both paths", bad, tried);
 	} else {

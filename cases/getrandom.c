@@ -24,6 +24,7 @@
 
 #include "case/case.h"
 #include "case/clock.h"
+#include "case/known_case.h"
 #include "case/vgetrandom_case.h"
 
 #ifndef GRND_NONBLOCK
@@ -57,6 +58,7 @@ static const struct {
 #define NCOMBOS (sizeof(combos) / sizeof(combos[0]))
 
 static struct vgr g;
+static const struct case_ctx *cctx;
 
 
 static void check_len(size_t n)
@@ -245,10 +247,9 @@ static void check_flags(size_t i)
 	case_diag("flags %#x: vDSO %s, syscall %s", f, vs, ss);
 	if (vok == sok && (vok || rv == rs))
 		case_pass();
-	else if (f == (GRND_RANDOM | GRND_INSECURE) && vok && rs == -EINVAL)
-		case_xfail("known kernel divergence: lib/vdso/getrandom.c falls back only for unknown bits, so "
-			   "GRND_RANDOM|GRND_INSECURE is served by the vDSO while sys_getrandom refuses the "
-			   "combination with EINVAL");
+	else if (case_known_getrandom_flags(cctx, f, rv, 32, rs))
+		case_known_xfail(KNOWN_GETRANDOM_RANDOM_INSECURE, "flags %#x: the vDSO served 32 bytes, the syscall "
+				 "said EINVAL", f);
 	else
 		case_fail("flags %#x: the vDSO returned %s, the syscall %s: the outcomes must agree (unknown bits "
 			  "fall back to the syscall)", f, vs, ss);
@@ -345,6 +346,7 @@ static void check_fastpath(void)
 
 static void setup(struct case_ctx *ctx)
 {
+	cctx = ctx;
 	vgr_open(&g, (vdso_getrandom_t)case_fn(ctx, "getrandom"));
 }
 

@@ -17,6 +17,7 @@ from typing import List, Optional, Tuple
 
 import pytest
 
+from runner.core import known
 from runner.core.collect import STATE
 from runner.core.state import RunState
 from runner.report import files, flaky, jsonreport, summary
@@ -111,6 +112,7 @@ def _report(o: RunOptions, states: List[RunState]) -> int:
         print(f"vdsoconf: no test point ran ({what})")
         return 1
     print(summary.render(summary.merge([summary.rows(s) for s in states])))
+    print(known.render(known.shown((x.name, x.status, x.reason) for s in states for x in s.ran())))
     failed = any(x.status in ("fail", "xpass") for s in states for x in s.ran())
     changed = flaky.find(states) if len(states) > 1 else []
     if len(states) > 1:

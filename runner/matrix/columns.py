@@ -109,6 +109,7 @@ def _replay(o: MatrixOptions, cases_dir: Path, cases: List[Path], directory: Pat
 def _fill(col: dict, report: dict, directory: Path) -> None:
     col["totals"] = report.get("totals", {})
     col["report"] = str(directory / "report.json")
+    col["known_defects"] = [d["id"] for d in report.get("known_defects", [])]
     for c in report.get("cases", []):
         counts = {k: 0 for k in ("pass", "fail", "skip", "xfail", "xpass")}
         tests = OrderedDict()

@@ -28,6 +28,8 @@ def render(m: dict) -> str:
         lines.append(f"  {c['key']}  {c['label']} [{c['arch'] or '?'}, {c['kind']}{timing}]: "
                      f"{state}; {t.get('pass', 0)} pass, {t.get('fail', 0)} fail, "
                      f"{t.get('skip', 0)} skip, {t.get('xfail', 0)} xfail")
+        if c.get("known_defects"):
+            lines.append(f"     known kernel defects: {', '.join(c['known_defects'])}")
         if c["problem"]:
             lines.append(f"     {c['problem']}")
             if c.get("console_log"):

@@ -4,8 +4,9 @@ import datetime
 import json
 import os
 import platform
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
+from runner.core import known
 from runner.core.state import RunState
 
 CLOCKSOURCE = "/sys/devices/system/clocksource/clocksource0/current_clocksource"
@@ -45,10 +46,16 @@ def build(state: RunState) -> Dict[str, Any]:
         "duration_s": round(system.get("duration_s", state.duration_s), 3),
         "cases": cases,
         "totals": totals(state),
+        "known_defects": known_defects(state),
     }
     if system.get("guest"):
         report["guest"] = system["guest"]
     return report
+
+
+def known_defects(state: RunState) -> List[Dict[str, Any]]:
+    """The known kernel defects this run showed, with their points."""
+    return known.shown((o.name, o.status, o.reason) for o in state.ran())
 
 
 def totals(state: RunState) -> Dict[str, int]:
