@@ -14,14 +14,19 @@ Exit status: 0 when every kernel booted and nothing failed, 1 otherwise,
 """
 
 import argparse
+import concurrent.futures
 import json
+import os
 from pathlib import Path
 
 from runner.cli.parser import count, seconds
 from runner.guest.fetch import NAMES
+from runner.matrix import html, junit
 from runner.matrix.columns import OUT, MatrixOptions, guest_column, host_column, one_line
+from runner.matrix.defaults import default_kernels
 from runner.matrix.render import render, render_bench
 from runner.matrix.table import build
+from runner.report.files import shown
 from runner.report.progress import Progress
 
 
@@ -36,6 +41,18 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--kernel", action="append", default=[], metavar="IMAGE",
                    help="a kernel image, or a Debian kernel fixtures/kernels/fetch downloads "
                         f"({NAMES}); repeat for more")
+    p.add_argument("--kernels", nargs="+", default=[], metavar="NAME",
+                   help="more kernels, as --kernel; with neither (and no --host), the newest "
+                        "kernel of bookworm, trixie, sid and experimental for every "
+                        "architecture the suite boots")
+    p.add_argument("--arch", action="append", default=[], metavar="ARCH",
+                   help="only the default kernels of this architecture (QEMU or Debian name); "
+                        "repeat for more")
+    p.add_argument("-j", "--jobs", type=count, default=None, metavar="N",
+                   help="guests booted at once (default: the CPU count)")
+    p.add_argument("--html", metavar="FILE",
+                   help="the page (default: OUT/matrix.html); the merged JUnit file is "
+                        "OUT/junit.xml")
     p.add_argument("--host", action="store_true", help="also run the suite on this machine's kernel")
     p.add_argument("--smp", type=count, default=2, metavar="N", help="guest CPUs (default: 2)")
     p.add_argument("--boot-timeout", type=seconds, default=None, metavar="S",
@@ -52,24 +69,23 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
-    if not a.kernel and not a.host:
-        p.error("nothing to run: give --kernel (one or more) and/or --host")
+    kernels = list(dict.fromkeys(a.kernel + a.kernels))    # the same kernel once
+    if not kernels and not a.host:
+        try:
+            kernels = default_kernels(a.arch or None)
+        except RuntimeError as e:
+            p.exit(1, f"vdsoconf matrix: {e}\n")
+        if not kernels:
+            p.error("no default kernel for " + ", ".join(a.arch or ["any architecture"]))
+    elif a.arch:
+        p.error("--arch chooses among the default kernels: give it without --kernel")
     o = MatrixOptions(out=a.out, cases=a.cases, smp=a.smp, boot_timeout=a.boot_timeout,
                       timeout=a.timeout, append=a.append)
-    columns = []
-    n = len(a.kernel) + a.host
-    progress = Progress()
-    # each kernel's line is printed whole once it is done, so that the
-    # progress line on stderr never shares a row with half of it
-    for i, spec in enumerate(a.kernel, 1):
-        progress.within(f"[{i}/{n}]")
-        try:
-            col = guest_column(spec, o, taken={c["id"] for c in columns}, progress=progress)
-        finally:
-            progress.done()
-        columns.append(col)
-        print(f"[{i}/{n}] {spec}: {one_line(col)}", flush=True)
+    jobs = a.jobs or os.cpu_count() or 1
+    n = len(kernels) + a.host
+    columns = _guests(kernels, o, n, jobs)
     if a.host:
+        progress = Progress()
         progress.within(f"[{n}/{n}]")
         progress.start(0, "host: the suite on this machine")
         try:
@@ -84,7 +100,41 @@ def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(m, indent=1) + "\n")
+    page = html.write(m, Path(a.html) if a.html else a.out / "matrix.html")
+    merged = junit.merge(m["columns"], a.out / "junit.xml")
+    print(f"{'HTML page:':<13}{shown(str(page))}")
+    print(f"{'JUnit XML:':<13}{shown(str(merged))}")
     if a.bench:
         return 0 if all(c["reached_results"] for c in columns) else 1
     return 0 if all(c["ok"] and not c["totals"].get("fail") and not c["totals"].get("xpass")
                     for c in columns) else 1
+
+
+def _guests(kernels, o: MatrixOptions, n: int, jobs: int):
+    """One column per kernel, in the order given; up to jobs guests at a
+    time.  One at a time, a live progress line follows each; in parallel,
+    each kernel's line is printed when it is done."""
+    if jobs <= 1 or len(kernels) <= 1:
+        columns = []
+        progress = Progress()
+        # each kernel's line is printed whole once it is done, so that the
+        # progress line on stderr never shares a row with half of it
+        for i, spec in enumerate(kernels, 1):
+            progress.within(f"[{i}/{n}]")
+            try:
+                col = guest_column(spec, o, taken={c["id"] for c in columns}, progress=progress)
+            finally:
+                progress.done()
+            columns.append(col)
+            print(f"[{i}/{n}] {spec}: {one_line(col)}", flush=True)
+        return columns
+    # distinct names make distinct column ids (and directories) up front
+    taken = set()
+    results = [None] * len(kernels)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(guest_column, spec, o, taken): i for i, spec in enumerate(kernels)}
+        for done, f in enumerate(concurrent.futures.as_completed(futures), 1):
+            i = futures[f]
+            results[i] = f.result()
+            print(f"[{done}/{n}] {kernels[i]}: {one_line(results[i])}", flush=True)
+    return results

@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,12 +129,18 @@ def _guest_reason(report: dict) -> str:
     return "the guest failed"
 
 
+_ID_LOCK = threading.Lock()
+
+
 def _free_id(label: str, taken) -> str:
+    """A column id not in taken, which it joins (guests may start at once)."""
     base = re.sub(r"[^\w.+-]", "_", label) or "kernel"
-    unique, k = base, 1
-    while unique in taken:
-        k += 1
-        unique = f"{base}#{k}"
+    with _ID_LOCK:
+        unique, k = base, 1
+        while unique in taken:
+            k += 1
+            unique = f"{base}#{k}"
+        taken.add(unique)
     return unique
 
 

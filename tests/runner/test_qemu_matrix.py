@@ -72,5 +72,21 @@ def test_bench_table():
 
 def test_usage():
     import runner_helpers as h
-    r = h.vdsoconf("matrix")
-    assert r.returncode == 2 and "nothing to run" in r.stderr
+    r = h.vdsoconf("matrix", "--kernel", "sid-arm64", "--arch", "arm64")
+    assert r.returncode == 2 and "--arch chooses among the default kernels" in r.stderr
+
+
+LIST = """bookworm-amd64 x86_64 linux-image-6.1.0-57-cloud-amd64 6.1.192-3
+bookworm-riscv64 riscv64 - -
+bookworm-nosuch nosuch linux-image-1 1
+sid-arm64 aarch64 linux-binary-7.2.13+deb14-cloud-arm64 7.2.13-1
+"""
+
+
+def test_default_set_is_every_listed_bootable_kernel():
+    from runner.guest.build import GUEST_ARCHES
+    from runner.matrix.defaults import parse_list
+    assert "nosuch" not in GUEST_ARCHES
+    assert parse_list(LIST) == ["bookworm-amd64", "sid-arm64"]
+    assert parse_list(LIST, ["arm64"]) == ["sid-arm64"]
+    assert parse_list(LIST, ["x86_64"]) == ["bookworm-amd64"]
