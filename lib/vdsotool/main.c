@@ -12,6 +12,7 @@ static const char usage[] =
 	"  extract [--json] KERNEL [-o DIR]   find the vDSOs in a kernel image, write them to DIR\n"
 	"  lint [--json] [--strict] IMAGE...  check images against the kernel's vDSO rules (KTAP)\n"
 	"  diff (--self | FILE) FILE          byte ranges that differ, explained by x86 alternatives\n"
+	"  resolvers [--json] (--self | IMAGE...)  which consumers (glibc, musl, Go, libvdso) find each entry point\n"
 	"exit status: 0 ok, 1 invalid image or failed check, 2 usage\n";
 
 int main(int argc, char **argv)
@@ -34,5 +35,7 @@ int main(int argc, char **argv)
 		return cmd_lint(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "resolvers"))
+		return cmd_resolvers(argc - 1, argv + 1);
 	return tool_usage("unknown command '%s'", argv[1]);
 }

@@ -39,5 +39,6 @@ int cmd_lookups(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_resolvers(int argc, char **argv);
 
 #endif
