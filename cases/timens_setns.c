@@ -218,10 +218,13 @@ static void add_witness(struct chain *c, const struct wread *w, int i)
 		c->l[c->n++] = (struct link){ w->rc[i], 0, w->v[i], 0, "the witness's syscall (never left the host)" };
 }
 
-static void add_seg(struct chain *c, const struct seg *s, int i, int ns, int64_t off)
+/* syscall, vDSO, syscall; or only the syscalls (sys_only): a namespace
+ * the point's process leaves is judged by the point that entered it */
+static void add_seg(struct chain *c, const struct seg *s, int i, int ns, int64_t off, int sys_only)
 {
 	for (int k = 0; k < 3 && c->n < MAXLINKS; k++)
-		c->l[c->n++] = (struct link){ s[i].rc[k], k == 1, s[i].v[k], off, who_names[ns][k == 1] };
+		if (k != 1 || !sys_only)
+			c->l[c->n++] = (struct link){ s[i].rc[k], k == 1, s[i].v[k], off, who_names[ns][k == 1] };
 }
 
 /* The point's result after one more chain of clock i: the first failure
@@ -289,7 +292,7 @@ static void judge_bracketed(struct case_result *r, const struct wread *w0, const
 
 		memset(&one, 0, sizeof(one));
 		add_witness(&c, w0, i);
-		add_seg(&c, s, i, ns, offset_of(ns, i));
+		add_seg(&c, s, i, ns, offset_of(ns, i), 0);
 		add_witness(&c, w1, i);
 		judge(&one, &c, i, &widest);
 		if (one.status == CASE_R_FAIL) {
@@ -407,8 +410,9 @@ static int go(struct setns_state *st, int ns, char *why, size_t len)
 }
 
 /* Chains of every clock: witness, then for each namespace in path[] a
- * setns() into it (none for the first) and a segment read there, then
- * the witness; judged into point kind. */
+ * setns() into it (none for the first) and a segment read there (of the
+ * first, where the process starts, the syscalls only), then the witness;
+ * judged into point kind. */
 static int chain_through(struct setns_state *st, const struct witness *w, int kind, const int *path, int n,
 			 char *why, size_t len)
 {
@@ -429,7 +433,7 @@ static int chain_through(struct setns_state *st, const struct witness *w, int ki
 
 		add_witness(&c, &w0, i);
 		for (int k = 0; k < n; k++)
-			add_seg(&c, segs[k], i, path[k], offset_of(path[k], i));
+			add_seg(&c, segs[k], i, path[k], offset_of(path[k], i), k == 0);
 		add_witness(&c, &w1, i);
 		judge(&st->r[kind][i], &c, i, &st->widest[kind][i]);
 	}
@@ -540,7 +544,7 @@ static void helper(void)
 			*r = st->r[k][i];
 			if (r->status == CASE_R_PASS)
 				snprintf(r->diag, sizeof(r->diag),
-					 "%d round(s) of %s, syscall, vDSO, syscall in each namespace between two readings of "
+					 "%d round(s) of %s, syscall, vDSO, syscall in each namespace entered between two readings of "
 					 "the witness in the host, each minus its namespace's offset (exact: tolerance 0 ns; "
 					 "widest %" PRId64 " ns)", sh->rounds[k],
 					 k == S_ENTER ? "host -> setns(C)" : k == S_SWITCH ? "C -> setns(P) -> setns(C)" :
