@@ -38,7 +38,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -553,7 +552,7 @@ static void helper(void)
 	witness_stop(&w);
 	_exit(0);
 fail:
-	for (int p = NUNSHARE; p < NPTS; p++)
+	for (int p = 0; p < NPTS; p++)
 		if (sh->r[p].status == CASE_R_NONE)
 			case_result_set(&sh->r[p], CASE_R_FAIL, "%s", why);
 	witness_stop(&w);
