@@ -343,19 +343,28 @@ static int check_one(const char *file, int self, int json, int *first)
 	return nothing ? EXIT_INVALID : EXIT_OK;
 }
 
+/* argv[i] is an option (before any "--"), not a file */
+static int is_option(int argc, char **argv, int i)
+{
+	for (int k = 1; k < i && k < argc; k++)
+		if (!strcmp(argv[k], "--"))
+			return 0;
+	return argv[i][0] == '-' && argv[i][1];
+}
+
 int cmd_resolvers(int argc, char **argv)
 {
 	int json = 0, self = 0, worst = EXIT_OK, files = 0, first = 1;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+		if (!is_option(argc, argv, i))
+			files++;
+		else if (!strcmp(argv[i], "--json"))
 			json = 1;
 		else if (!strcmp(argv[i], "--self"))
 			self = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
+		else if (strcmp(argv[i], "--"))
 			return tool_usage("resolvers: unknown option '%s'", argv[i]);
-		else
-			files++;
 	}
 	if (!files && !self)
 		return tool_usage("resolvers: give --self or IMAGE...");
@@ -366,7 +375,7 @@ int cmd_resolvers(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int rc;
 
-		if (argv[i][0] == '-' && argv[i][1])
+		if (is_option(argc, argv, i))
 			continue;
 		rc = check_one(argv[i], 0, json, &first);
 		if (rc > worst)

@@ -44,3 +44,16 @@ def run_lint(tool: str, images: List[str], strict: bool) -> dict:
         return json.loads(r.stdout)
     except ValueError as e:
         raise RuntimeError(f"vdsotool lint printed no JSON ({e}): {r.stderr.strip()}")
+
+
+def run_resolvers(tool: str, images: List[str]) -> list:
+    """vdsotool resolvers --json: per image, which consumers find which
+    entry points (exit 1 only means some consumer found nothing)."""
+    if not images:
+        return []
+    r = subprocess.run([tool, "resolvers", "--json", "--"] + images, capture_output=True, text=True,
+                       errors="replace")
+    try:
+        return json.loads(r.stdout) if r.stdout.strip() else []
+    except ValueError as e:
+        raise RuntimeError(f"vdsotool resolvers printed no JSON ({e}): {r.stderr.strip()}")

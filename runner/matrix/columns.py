@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import re
+import subprocess
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from runner import session
 from runner.core import recording
 from runner.core.discover import find_cases
 from runner.guest import fetch, suite
+from runner.matrix import vdsolint
 from runner.paths import DEFAULT_CASES_DIR, RESULTS
 
 OUT = RESULTS / "matrix"
@@ -68,6 +70,7 @@ def guest_column(spec: str, o: MatrixOptions, taken, progress=None) -> dict:
     report = _replay(o, directory / recording.CASES, g.records, directory, recorded=directory,
                      suite_name=f"vdsoconf {g.label}")
     _fill(col, report, directory)
+    col["lint"] = vdsolint.lint_kernel(kernel, directory)
     guest = col["cases"].get("guest", {})
     failed_guest = [t for t, s in guest.get("tests", {}).items() if s == "fail"]
     if failed_guest:
@@ -87,7 +90,17 @@ def host_column(o: MatrixOptions) -> dict:
     directory = o.out / "host"
     report = _replay(o, DEFAULT_CASES_DIR, cases, directory, recorded=None, suite_name="vdsoconf")
     _fill(col, report, directory)
+    col["lint"] = _lint_live(directory)
     return col
+
+
+def _lint_live(directory: Path) -> dict:
+    image = directory / "vdso" / "live.so"
+    image.parent.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([str(vdsolint.TOOL), "dump", "-o", str(image)], capture_output=True, text=True)
+    if r.returncode:
+        return {"images": [], "error": "vdsotool dump: " + (r.stderr.strip() or f"exit {r.returncode}")}
+    return vdsolint.lint_images([str(image)])
 
 
 def _replay(o: MatrixOptions, cases_dir: Path, cases: List[Path], directory: Path,

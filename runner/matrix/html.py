@@ -15,6 +15,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from runner.matrix import vdsolint
+
 CONSOLE_TAIL = 40
 SUITES = ("bookworm-backports", "bookworm", "trixie", "sid", "experimental")
 
@@ -59,9 +61,18 @@ def outcome(col: dict) -> str:
 def cell_text(col: dict) -> str:
     t = col.get("totals") or {}
     if outcome(col) == "problem" and not t:
-        return "did not run"
-    return (f"{t.get('pass', 0)} pass / {t.get('fail', 0) + t.get('xpass', 0)} fail / "
-            f"{t.get('skip', 0)} skip / {t.get('xfail', 0)} xfail")
+        text = "did not run"
+    else:
+        text = (f"{t.get('pass', 0)} pass / {t.get('fail', 0) + t.get('xpass', 0)} fail / "
+                f"{t.get('skip', 0)} skip / {t.get('xfail', 0)} xfail")
+    images = (col.get("lint") or {}).get("images", [])
+    if images:
+        errors = sum(i["errors"] for i in images)
+        blind = sorted({c for i in images for c in i["blind"]})
+        text += f"; lint: {errors} error{'s' if errors != 1 else ''}"
+        if blind:
+            text += "; " + ", ".join(blind) + " find nothing"
+    return text
 
 
 def anchor(col: dict) -> str:
@@ -116,6 +127,12 @@ def _section(col: dict, base: Path) -> List[str]:
         out.append(f"<li class=\"problem\">did not complete: {e(str(col['problem']))}</li>")
     if col.get("known_defects"):
         out.append(f"<li>known kernel defects shown: {e(', '.join(col['known_defects']))}</li>")
+    if col.get("lint"):
+        out.append(f"<li>vDSO lint and resolvers: {e(vdsolint.summary(col['lint']))}</li>")
+        for img in col["lint"].get("images", []):
+            for consumer, why in sorted(img["blind"].items()):
+                out.append(f'<li class="finding">finding: {e(consumer)} finds no entry point of the '
+                           f"{e(str(img['arch']))} image: {e(why)}</li>")
     links = [(name, _rel(col.get(key), base)) for name, key in
              (("report.json", "report"), ("console log", "console_log"))]
     if col.get("report"):

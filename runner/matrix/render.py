@@ -4,6 +4,7 @@ or, for --bench, the boot timings."""
 from collections import OrderedDict
 from typing import Dict, List, Optional
 
+from runner.matrix import vdsolint
 from runner.report.files import shown
 
 STATUS_SHORT = {"pass": "pass", "fail": "FAIL", "skip": "skip", "xfail": "xfail",
@@ -28,6 +29,8 @@ def render(m: dict) -> str:
         lines.append(f"  {c['key']}  {c['label']} [{c['arch'] or '?'}, {c['kind']}{timing}]: "
                      f"{state}; {t.get('pass', 0)} pass, {t.get('fail', 0)} fail, "
                      f"{t.get('skip', 0)} skip, {t.get('xfail', 0)} xfail")
+        if c.get("lint"):
+            lines.append(f"     vDSO lint: {vdsolint.summary(c['lint'])}")
         if c.get("known_defects"):
             lines.append(f"     known kernel defects: {', '.join(c['known_defects'])}")
         if c["problem"]:

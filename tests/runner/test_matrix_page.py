@@ -44,6 +44,9 @@ def matrix(tmp_path):
                  console="".join(f"line {i}\n" for i in range(100)) + "<the end>\n"),
             cell(tmp_path, "trixie-arm64", "trixie-arm64", "aarch64", [],
                  problem="kernel panic before /init started")]
+    cols[1]["lint"] = {"error": None, "images": [
+        {"name": "aarch64-64-linux-vdso.so.1", "arch": "aarch64", "file": "x", "errors": 1, "warnings": 0,
+         "failed": ["hash.present"], "blind": {"musl": "no DT_HASH (musl reads DT_HASH only)"}}]}
     return build(cols), tmp_path
 
 
@@ -86,6 +89,8 @@ def test_grid_cells_and_sections(matrix):
     assert "known kernel defects shown: getres-clock-aux" in text
     assert "http" not in text.replace('lang="en"', "")    # self-contained
     assert "sid-arm64/console.log" in p.hrefs
+    assert "lint: 1 error; musl find nothing" in text
+    assert "finding: musl finds no entry point of the aarch64 image: no DT_HASH" in text
 
 
 def test_one_junit_file(matrix, tmp_path):
@@ -114,3 +119,27 @@ def test_rendered_by_chromium(matrix, tmp_path):
     failed = [href for cls, href in p.cells if cls == "fail"]
     assert failed and failed[0][1:] in p.ids
     assert "clock.normalized.CLOCK_TAI" in r.stdout
+
+
+def test_lint_column_reads_images(vdsotool_built):
+    from conftest import build_path
+    from runner.matrix import vdsolint
+    gnu_only = build_path() / "fixtures" / "valid" / "x86_64-gnu.so"
+    if not gnu_only.exists():
+        pytest.skip("fixtures not built (make fixtures)")
+    lint = vdsolint.lint_images([str(gnu_only)], tool=vdsotool_built)
+    [img] = lint["images"]
+    assert img["arch"] == "x86_64" and "hash.present" in img["failed"]
+    assert list(img["blind"]) == ["musl"]
+    assert "finds nothing: musl" in vdsolint.summary(lint)
+    assert vdsolint.lint_kernel(build_path() / "no-such-kernel", build_path() / "tmp-lint",
+                                tool=vdsotool_built)["error"]
+
+
+@pytest.fixture
+def vdsotool_built():
+    from conftest import build_path
+    tool = build_path() / "vdsotool"
+    if not tool.exists():
+        pytest.skip("vdsotool not built (make)")
+    return str(tool)
