@@ -112,7 +112,8 @@ def _report(o: RunOptions, states: List[RunState]) -> int:
         print(f"vdsoconf: no test point ran ({what})")
         return 1
     print(summary.render(summary.merge([summary.rows(s) for s in states])))
-    print(known.render(known.shown((x.name, x.status, x.reason) for s in states for x in s.ran())))
+    print(known.render(known.shown((jsonreport.qualified(s, x), x.status, x.reason)
+                                   for s in states for x in s.ran())))
     failed = any(x.status in ("fail", "xpass") for s in states for x in s.ran())
     changed = flaky.find(states) if len(states) > 1 else []
     if len(states) > 1:

@@ -54,8 +54,14 @@ def build(state: RunState) -> Dict[str, Any]:
 
 
 def known_defects(state: RunState) -> List[Dict[str, Any]]:
-    """The known kernel defects this run showed, with their points."""
-    return known.shown((o.name, o.status, o.reason) for o in state.ran())
+    """The known kernel defects this run showed, with their points (CASE:
+    POINT: the same point of the native and the compat case counts twice)."""
+    return known.shown((qualified(state, o), o.status, o.reason) for o in state.ran())
+
+
+def qualified(state: RunState, o) -> str:
+    c = state.cases.get(o.case)
+    return f"{c.run.name}: {o.name}" if c else o.name
 
 
 def totals(state: RunState) -> Dict[str, int]:

@@ -47,4 +47,5 @@ def test_run_reports_known_defects(tmp_path):
     report = json.loads((tmp_path / "report.json").read_text())
     [d] = report["known_defects"]
     assert d["id"] == "getres-clock-aux" and d["since"] == "6.17.0"
-    assert d["points"] == ["clock.einval.16", "fault.einval.clock_getres.CLOCK_AUX", "clock.einval.17"]
+    assert d["points"] == ["known: clock.einval.16", "known: fault.einval.clock_getres.CLOCK_AUX",
+                           "known: clock.einval.17"]
