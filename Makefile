@@ -191,9 +191,10 @@ $(B)/bench/bench_distro: lib/bench/bench_distro.c $(BENCH_LIBS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(BENCH_LIBS) -ldl $(TOOL_LIBS)
 
-bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro fixtures lint-fixtures
+bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro $(B)/cases/clock_gettime fixtures lint-fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
 	$(B)/bench/bench_calls
+	$(PYTHON) lib/bench/bench_floor.py $(B)/bench/bench_calls $(B)/cases/clock_gettime
 	$(B)/bench/bench_distro --lint $(B)/fixtures/lint/*.so --extract $(wildcard $(DISTRO_CACHE)/*/vmlinu[xz]-*)
 	-$(MAKE) -s bench-kernels
 
