@@ -64,5 +64,5 @@ class NeedsSource(RuntimeError):
 
 def need_source(what: str) -> None:
     if not SOURCE_TREE:
-        raise NeedsSource(f"{what} needs vdsoconf's source tree (it builds with its "
-                          f"Makefile); the installed package runs the host's cases only")
+        raise NeedsSource(f"{what} needs vdsoconf's source tree; installed, vdsoconf "
+                          f"runs the cases on this kernel (run) and lints images (lint)")

@@ -236,6 +236,12 @@ def test_installed_commands_that_need_the_checkout_say_so(tmp_path):
                        env=runner_helpers.clean_env(), timeout=60)
     assert r.returncode == 2 and "source tree" in r.stderr, runner_helpers.describe(r)
     assert len(r.stderr.strip().splitlines()) == 1
+    for args in (["run", "--kernel", "sid-amd64"], ["matrix"], ["matrix", "--kernel", "x"]):
+        r = subprocess.run(run + args, cwd=tmp_path, capture_output=True, text=True,
+                           env=runner_helpers.clean_env(), timeout=60)
+        assert r.returncode == 2 and r.stderr.count("\n") == 1, runner_helpers.describe(r)
+        assert "needs vdsoconf's source tree" in r.stderr
+        assert not (tmp_path / "vdsoconf-results").exists()
     # unwrapped: argparse would break the temporary path at its hyphens
     env = dict(runner_helpers.clean_env(), COLUMNS="10000")
     r = subprocess.run(run + ["run", "--help"], cwd=tmp_path, capture_output=True, text=True,

@@ -26,7 +26,7 @@ from runner.matrix.columns import OUT, MatrixOptions, guest_column, host_column,
 from runner.matrix.defaults import default_kernels
 from runner.matrix.render import render, render_bench
 from runner.matrix.table import build
-from runner.paths import help_path
+from runner.paths import help_path, need_source
 from runner.report.files import shown
 from runner.report.progress import Progress
 
@@ -71,6 +71,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     kernels = list(dict.fromkeys(a.kernel + a.kernels))    # the same kernel once
+    if kernels or not a.host:
+        need_source("booting kernels (vdsoconf matrix without --host alone)")
     if not kernels and not a.host:
         try:
             kernels = default_kernels(a.arch or None)
