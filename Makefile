@@ -330,7 +330,7 @@ test-deb: deps-deb
 	tar -cf - --exclude=./.git --exclude=./$(B) --exclude=__pycache__ . | tar -xf - -C $(DEB_DIR)/src
 	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
 	lintian --fail-on error --info $(DEB_DIR)/vdsoconf_*.changes
-	for d in $(DEB_DIR)/*.deb; do dpkg-deb -x $$d $(DEB_DIR)/root || exit 1; done
+	for p in vdsoconf libvdso1 libvdso-dev; do dpkg-deb -x $(DEB_DIR)/$${p}_*.deb $(DEB_DIR)/root || exit 1; done
 	cd $(DEB_DIR) && root/usr/bin/vdsoconf run --results $(DEB_DIR)/results
 
 clean:
