@@ -11,8 +11,6 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "runner"))
 import runner_helpers  # noqa: E402  (puts REPO on sys.path, for mkman below)
