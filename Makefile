@@ -237,7 +237,8 @@ bench-kernels: deps-qemu
 		--out $(B)/results/bench-kernels
 
 # --- install, kselftest style ------------------------------------------------
-# INSTALL_PATH/vdsoconf is a kselftest collection: the kernel's own
+# INSTALL_PATH/vdsoconf is a kselftest collection (ktap-to-lava.sh beside
+# run_vdsoconf.sh turns its output into LAVA test cases: lava/vdsoconf.yaml): the kernel's own
 # run_kselftest.sh runs it (-c vdsoconf, -t vdsoconf:CASE) from
 # kselftest-list.txt, and INSTALL_PATH/run_vdsoconf.sh from
 # vdsoconf-list.txt, which the kernel's `make install` (it rewrites
@@ -249,7 +250,7 @@ KSFT_TIMEOUT ?= 120
 install: all
 	install -d $(INSTALL_PATH)/vdsoconf
 	install -m 755 $(CASES) $(B)/vdsotool $(INSTALL_PATH)/vdsoconf/
-	install -m 755 runner/run_vdsoconf.sh $(INSTALL_PATH)/
+	install -m 755 runner/run_vdsoconf.sh lava/ktap-to-lava.sh $(INSTALL_PATH)/
 	printf 'timeout=%s\n' $(KSFT_TIMEOUT) > $(INSTALL_PATH)/vdsoconf/settings
 	printf 'vdsoconf:%s\n' $(notdir $(CASES)) > $(INSTALL_PATH)/vdsoconf-list.txt
 	{ grep -v '^vdsoconf:' $(INSTALL_PATH)/kselftest-list.txt 2>/dev/null; \
