@@ -17,7 +17,7 @@ comma := ,
 GUEST_ARCHES := x86_64 aarch64
 
 .PHONY: all asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
-	install install-lib clean deps deps-test deps-qemu \
+	install install-lib clean deps deps-test deps-qemu deps-lava test-lava \
 	test-distro test-kernels bench-kernels $(GUEST_ARCHES:%=guest-%)
 
 # --- sources, by layer -------------------------------------------------------
@@ -170,7 +170,7 @@ run: deps
 
 run_tests: run
 
-test: deps-test deps-qemu
+test: deps-test deps-qemu deps-lava
 	$(MAKE) all asan fakes
 	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
 
@@ -235,6 +235,18 @@ test-kernels: deps-qemu all
 bench-kernels: deps-qemu
 	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --bench $(KERNELS:%=--kernel %) \
 		--out $(B)/results/bench-kernels
+
+# --- LAVA ---------------------------------------------------------------------
+# optional for `make test`: without lava-dispatcher its job checks skip
+deps-lava:
+	@./install-deps lava || echo "install-deps: no lava-dispatcher; the LAVA job checks will skip" >&2
+
+# the suite as a LAVA job under Debian's lava-run, no server: one QEMU boot
+# of LAVA_KERNEL; fails when a point is missing from LAVA's results or failed
+LAVA_KERNEL ?= 6.1-amd64
+LAVA_ARCH   ?= amd64
+test-lava: deps-lava deps-qemu
+	$(PYTHON) lava/test-lava --kernel $(LAVA_KERNEL) --arch $(LAVA_ARCH) --out $(abspath $(B))/lava/test
 
 # --- install, kselftest style ------------------------------------------------
 # INSTALL_PATH/vdsoconf is a kselftest collection (ktap-to-lava.sh beside
