@@ -42,16 +42,17 @@ def cmdline(debarch: str) -> str:
 
 
 def definition_entry(definition: dict, repo: Optional[str], parameters: Dict[str, str]) -> dict:
-    """The test definition, inline (the job carries it whole) or from a git
-    repository holding this tree."""
+    """The test definition, inline (the job carries it whole, its params
+    set to the job's values: LAVA takes no parameters beside an inline
+    definition) or from a git repository holding this tree."""
     if repo:
         entry = {"repository": repo, "from": "git", "path": "lava/vdsoconf.yaml", "name": "vdsoconf"}
-    else:
-        entry = {"repository": definition, "from": "inline", "path": "inline/vdsoconf.yaml",
-                 "name": "vdsoconf"}
-    if parameters:
-        entry["parameters"] = parameters
-    return entry
+        if parameters:
+            entry["parameters"] = parameters
+        return entry
+    inline = dict(definition, params={**definition.get("params", {}), **parameters})
+    return {"repository": inline, "from": "inline", "path": "inline/vdsoconf.yaml",
+            "name": "vdsoconf"}
 
 
 def job(label: str, debarch: str, kernel_url: str, ramdisk_url: str, definition: dict,
