@@ -26,7 +26,7 @@ def main() -> int:
     if not a.latency and not a.boot:
         p.error("nothing to plot: give --latency, --boot or both")
     code = 0
-    host = f"{platform.machine()}, Linux {platform.release()}"
+    host = f"{platform.machine()}, Linux {platform.release().split('-')[0]}"
     jobs = []
     if a.latency:
         jobs.append((latency.write, a.latency, a.out / "latency.svg",

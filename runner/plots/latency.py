@@ -9,7 +9,7 @@ from typing import Dict, List
 
 from runner.plots.svg import SYSCALL, VDSO, Canvas, LogAxis, ns_label
 
-LO, HI = 1.0, 1e5            # ns: the fastest coarse read to a preempted burst
+LO, HI = 1.0, 1e4            # ns: the fastest coarse read to a burst that was interrupted
 BINS_PER_DECADE = 20
 COLS, PANEL_W, PANEL_H = 3, 300, 150
 PATHS = (("vdso", "vDSO", VDSO, None), ("syscall", "system call", SYSCALL, "4 2"))
@@ -69,7 +69,7 @@ def draw(data, title: str) -> str:
 
 
 def _panel(c: Canvas, px: float, py: float, clock: str, paths: Dict[str, List[float]]) -> None:
-    x0, x1, y0, y1 = px + 34, px + PANEL_W - 12, py + 26, py + PANEL_H - 30
+    x0, x1, y0, y1 = px + 34, px + PANEL_W - 12, py + 32, py + PANEL_H - 24
     axis = LogAxis(LO, HI, x0, x1)
     c.text(px + 34, py + 14, clock.replace("CLOCK_", ""), size=11, weight="bold")
     c.rect(x0, y0, x1 - x0, y1 - y0, fill="#fafafa", stroke="#ccc")
