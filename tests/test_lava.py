@@ -343,3 +343,17 @@ def test_results_check_finds_lost_and_changed_points(tmp_path):
     assert "getcpu/getcpu.node.0: a point of the suite that LAVA did not record" in bad.problems
     assert "getcpu/getcpu.cpu.0: LAVA recorded fail, the suite printed pass" in bad.problems
     assert "getcpu/getcpu.cpu.0: failed" in bad.problems
+
+
+def test_documented_jobs_pass_lavas_schema():
+    """docs/lava.md's board job, and its git definition inside a job."""
+    schemas = pytest.importorskip("lava_common.schemas",
+                                  reason="lava-dispatcher is not installed (./install-deps lava)")
+    import re
+    import yaml
+    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / "docs" / "lava.md").read_text(), re.S)
+    fragment, board = (yaml.safe_load(b) for b in blocks)
+    schemas.validate(board, strict=True)
+    schemas.validate({"device_type": "qemu", "job_name": "git definition", "priority": "medium",
+                      "visibility": "public", "timeouts": {"job": {"minutes": 60}},
+                      "actions": fragment}, strict=True)
