@@ -191,11 +191,15 @@ $(B)/bench/bench_distro: lib/bench/bench_distro.c $(BENCH_LIBS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(BENCH_LIBS) -ldl $(TOOL_LIBS)
 
+# the SVG plots (runner/plots) go into $(B)/bench: the latency
+# distribution per clock always, boot to results when bench-kernels ran
 bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro fixtures lint-fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
-	$(B)/bench/bench_calls
+	$(B)/bench/bench_calls --samples $(B)/bench/latency.txt
 	$(B)/bench/bench_distro --lint $(B)/fixtures/lint/*.so --extract $(wildcard $(DISTRO_CACHE)/*/vmlinu[xz]-*)
 	-$(MAKE) -s bench-kernels
+	$(PYTHON) -m runner.plots --out $(B)/bench --latency $(B)/bench/latency.txt \
+		--boot $(B)/results/bench-kernels/matrix.json
 
 # --- other kernels under QEMU (vdsoconf run --kernel, vdsoconf matrix) -------
 # guest-ARCH builds a static /init and the static cases into
@@ -234,7 +238,7 @@ test-kernels: deps-qemu all
 # seconds from QEMU start to /init, to the last result, and to QEMU's end
 bench-kernels: deps-qemu
 	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --bench $(KERNELS:%=--kernel %) \
-		--out $(B)/results/bench-kernels
+		--out $(B)/results/bench-kernels --json $(B)/results/bench-kernels/matrix.json
 
 # --- LAVA ---------------------------------------------------------------------
 # optional for `make test`: without lava-dispatcher its job checks skip
