@@ -42,7 +42,7 @@ function verdict(ok, directive) {
 # the tightest syscall-to-syscall bracket, the largest step between
 # readings, the largest warp between CPUs, the share of profiling samples
 # that landed in vDSO code.
-function figure(name, diag,    m) {
+function figure(name, diag) {
 	if (name ~ /^clock\.bracket\./ && match(diag, /smallest [0-9]+ ns/))
 		return substr(diag, RSTART + 9, RLENGTH - 12) " ns"
 	if (name ~ /^clock\.sequence\./ && match(diag, /consecutive syscall readings [0-9]+ ns/))
@@ -58,7 +58,7 @@ function figure(name, diag,    m) {
 function flush_case(    i, j, d, f, diag) {
 	# a nested subtest prints its points before its own result line:
 	# walking backwards, the last result seen one level up is the parent
-	delete parent; delete pname; delete seen; delete counts
+	delete parent; delete seen; delete counts
 	for (d = 0; d < 64; d++) up[d] = 0
 	for (i = n; i >= 1; i--) {
 		d = depth[i]
