@@ -99,7 +99,7 @@ def device(debarch: str) -> dict:
     qemu device type would give it, running the QEMU this runner uses."""
     arch = ARCHES[debarch]
     m = qemu.MACHINES[arch]
-    options = ["-accel", "tcg", *m.args, *qemu._firmware(), "-smp", str(SMP), "-m", f"{MEMORY_MB}M",
+    options = ["-accel", "tcg", *m.args, *qemu.firmware(), "-smp", str(SMP), "-m", f"{MEMORY_MB}M",
                "-nodefaults", "-no-user-config", "-display", "none", "-monitor", "none",
                "-serial", "stdio", "-no-reboot"]
     return {
