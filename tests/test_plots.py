@@ -33,7 +33,7 @@ def test_bench_calls_samples(tmp_path):
     assert r.returncode == 0, r.stderr
     program = build_path() / "bench" / "bench_calls"
     bad = subprocess.run([str(program), "--samples"], capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and bad.stderr == "usage: bench_calls [--samples FILE]\n"
+    assert bad.returncode == 2 and bad.stderr == "usage: bench_calls [--samples FILE | --raw]\n"
     out = tmp_path / "latency.txt"
     r = subprocess.run([str(program), "--samples", str(out)], capture_output=True, text=True,
                        timeout=300)

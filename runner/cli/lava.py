@@ -17,7 +17,7 @@ from pathlib import Path
 
 from runner.guest import fetch, kimage
 from runner.lava import job, ramdisk
-from runner.paths import BUILD
+from runner.paths import BUILD, SOURCE_TREE, help_path, need_source
 from runner.report.files import shown
 
 OUT = BUILD / "lava"
@@ -37,7 +37,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    help="the kernel's architecture: amd64 or arm64 (also x86_64, aarch64)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where to write job.yaml, device.yaml, ramdisk.cpio "
-                        "(default: build/lava/ARCH)")
+                        + (f"(default: {help_path(OUT)}/ARCH)" if SOURCE_TREE
+                           else "(lava-job runs from the source tree only)"))
     p.add_argument("--image-url", metavar="URL",
                    help="the kernel and ramdisk.cpio are served under this URL, under "
                         "their own file names (default: file:// URLs of the local files)")
@@ -51,6 +52,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
+    # the ramdisk's static cases are built by the checkout's Makefile
+    need_source("writing a LAVA job (lava-job)")
     debarch = job.debian_arch(a.arch)
     if debarch is None:
         p.error(f"--arch {a.arch}: LAVA jobs are written for amd64 and arm64")
