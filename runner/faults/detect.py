@@ -35,19 +35,15 @@ def owner(point: str, printed: Dict[str, Dict[str, str]]) -> str:
     return point.split(".")[0]
 
 
-# the pseudo point under which run_one reports that the kernel refused the ABI
+# the pseudo point under which run_tree reports that the kernel refused the ABI
 NOT_RUN = "<not run>"
 
 
-def run_one(case: Path, fake, timeout: float) -> Dict[str, str]:
-    """{point: status} of one case run against one fake (None: the live
-    vDSO); a case that did not finish properly shows up as the pseudo point
-    '<case>.run', one the kernel would not execute as {NOT_RUN: reason}."""
-    return run_tree(case, fake, timeout)[0]
-
-
 def run_tree(case: Path, fake, timeout: float) -> Tuple[Dict[str, str], List[str]]:
-    """run_one's points, and the names of those that had subtests."""
+    """{point: status} of one case run against one fake (None: the live
+    vDSO), and the names of the points that had subtests; a case that did
+    not finish properly shows up as the pseudo point '<case>.run', one the
+    kernel would not execute as {NOT_RUN: reason}."""
     r = run_case(str(case), timeout, target=fake["path"] if fake else None)
     if r.exec_skip:
         return {NOT_RUN: r.exec_skip}, []
@@ -137,15 +133,17 @@ def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int,
     progress.start(len(jobs_list), "fake x case runs")
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
         results = dict(zip(jobs_list, ex.map(
-            lambda fc: _counted(progress, f"{fc[0]} x {fc[1]}", run_one,
+            lambda fc: _counted(progress, f"{fc[0]} x {fc[1]}", run_tree,
                                 by_abi[fake_abi(by_name[fc[0]], native)][fc[1]],
                                 by_name[fc[0]], timeout), jobs_list)))
     out = {"cases": sorted({c for cases in by_abi.values() for c in cases}), "fakes": [], "live": live}
     for fake in fakes:
-        printed = {c: pts for (name, c), pts in results.items() if name == fake["name"]}
+        printed = {c: pts for (name, c), (pts, _) in results.items() if name == fake["name"]}
         row = {"name": fake["name"], "description": fake["description"], "abi": fake.get("abi"),
                "expect": fake["expect"], "cells": {}, "missed": [], "alarms": [], "also": [],
-               "not_run": None, "printed": {}}
+               "not_run": None, "printed": {},
+               "parents": sorted({p for (name, _), (_, ps) in results.items() if name == fake["name"]
+                                  for p in ps})}
         refused = {c: pts[NOT_RUN] for c, pts in printed.items() if NOT_RUN in pts}
         if refused:
             row["not_run"] = next(iter(refused.values()))
