@@ -50,8 +50,10 @@ static void row(const char *api, const char *clock, double v, double s)
 	printf("  %-14s %-26s %8.1f %9.1f %7.1fx\n", api, clock, v, s, s / v);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* --raw: "CLOCK_NAME ns" per clock, the bare vDSO call, for bench_floor */
+	int raw_only = argc > 1 && !strcmp(argv[1], "--raw");
 	struct case_ctx ctx;
 	vdso_clock_gettime_t cg;
 	vdso_clock_getres_t gr;
@@ -75,6 +77,19 @@ int main(void)
 	tm = (vdso_time_t)case_fn(&ctx, "time");
 	gc = (vdso_getcpu_t)case_fn(&ctx, "getcpu");
 
+	if (argc > 1 && !raw_only) {
+		fprintf(stderr, "bench_calls: unknown option '%s' (only --raw)\n", argv[1]);
+		return 2;
+	}
+	if (raw_only) {
+		for (size_t i = 0; cg && i < 12; i++) {
+			if (sys_clock_gettime(clock_table[i].id, &ts))
+				continue;
+			MEASURE(v, CALLS, cg(clock_table[i].id, &ts); sink += ts.tv_nsec);
+			printf("%s %.2f\n", clock_table[i].name, v);
+		}
+		return 0;
+	}
 	printf("vDSO call vs system call, ns/call (median of %d x %d calls)\n", BATCHES, CALLS);
 	printf("  %-14s %-26s %8s %9s %8s\n", "api", "clock", "vDSO", "syscall", "ratio");
 	for (size_t i = 0; cg && i < 12; i++) {

@@ -41,13 +41,25 @@ void bracket_run(const struct bracket_spec *s, struct bracket_result *res)
 				continue;
 			}
 			a = bracket_value(s, &r.a);
-			v = bracket_value(s, &r.v);
 			b = bracket_value(s, &r.b);
 			if (b - a > res->maxgap)
 				res->maxgap = b - a;
 			if (b - a < res->mingap)
 				res->mingap = b - a;
-			res->tight += b - a <= s->tight;
+			if (r.reads > 1) {
+				int64_t lo = bracket_value(s, &r.lo);
+				int64_t before = bracket_value(s, &r.first) - a, after = b - bracket_value(s, &r.last);
+
+				res->reads += r.reads;
+				res->tight += (before > after ? before : after) <= s->tight;
+				/* judged by its extremes: v is the low one when
+				 * it is out, else the high one */
+				r.v = lo < a ? r.lo : r.hi;
+			} else {
+				res->reads++;
+				res->tight += b - a <= s->tight;
+			}
+			v = bracket_value(s, &r.v);
 			if ((v < a || v > b) && !res->bad++) {
 				res->first = r;
 				res->first_at = res->rounds + n;

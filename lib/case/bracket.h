@@ -19,16 +19,26 @@ struct bracket_val {
 	int64_t sec, frac;
 };
 
-/* One round, filled by the caller's round function. */
+/*
+ * One round, filled by the caller's round function.  A round may read the
+ * vDSO more than once between its references (a sweep): then reads is
+ * their number and lo, hi the smallest and the largest reading, and every
+ * one of them must lie in the bracket.  Read back to back, the first
+ * reading follows a at once and the last precedes b at once, so a reading
+ * off by d still fails once the slack on its side (first - a, b - last)
+ * is below d, as a single reading does when b - a is.
+ */
 struct bracket_round {
 	struct bracket_val a, v, b;	/* reference, vDSO, reference */
+	unsigned reads;			/* 0 or 1: v alone; more: a sweep, lo and hi */
+	struct bracket_val lo, hi, first, last;
 	int sys_rc;			/* a reference call failed: its rc, and the loop stops */
 	int vdso_rc;			/* the vDSO call failed: its rc, and the round is not judged */
 };
 
 struct bracket_spec {
 	int64_t per_sec;		/* units per second: 1000000000 (ns) or 1000000 (us) */
-	int64_t tight;			/* a bracket of at most this many units is "tight" */
+	int64_t tight;			/* a slack of at most this many units is "tight" */
 	double seconds;			/* the budget, over all CPUs */
 	unsigned long long min_rounds;	/* per CPU, even when the budget is gone */
 	const struct case_cpuset *cpus;
@@ -37,7 +47,7 @@ struct bracket_spec {
 };
 
 struct bracket_result {
-	unsigned long long rounds, bad, errs, tight, first_at;
+	unsigned long long rounds, reads, bad, errs, tight, first_at;
 	int64_t mingap, maxgap;		/* mingap 0 when no round was judged */
 	int visit;			/* CPUs visited */
 	int first_cpu;			/* of the first bad round; -1 when unpinned */

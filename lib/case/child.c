@@ -105,8 +105,11 @@ int case_reexec(const char *argv0, const char *flag, void *report, size_t len, c
 	pid = spawn(argv);
 	close(wfd);
 	if (pid < 0) {
-		snprintf(why, why_len, "vfork: %s", strerror(errno));
+		int e = errno;
+
+		snprintf(why, why_len, "vfork: %s", strerror(e));
 		close(p[0]);
+		errno = e;	/* the caller may judge why vfork was refused */
 		return -1;
 	}
 	ok = case_read_full(p[0], report, len) == 0;

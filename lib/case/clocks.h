@@ -75,7 +75,16 @@ struct case_norm {
 };
 void case_norm_note(struct case_norm *norm, const struct bracket_val *v);
 
-/* syscall <= vDSO <= syscall for the clock, in ns (bracket.h), every vDSO
+/*
+ * vDSO readings per syscall reference: enough that the readings take at
+ * least 90% of a checker's time (case_clock_bracket's rounds), so that a
+ * glitch in a small fraction of calls is met as often as the raw call rate
+ * allows; capped so that a round stays short on a coarse clock.
+ */
+#define CASE_SWEEP_MAX 4096
+unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id);
+
+/* syscall <= every vDSO reading of a sweep <= syscall for the clock, in ns (bracket.h), every vDSO
  * reading noted in norm; the verdict and the figures in o. */
 void case_clock_bracket(const struct case_clock_api *api, const struct case_clock *c, const struct case_cpuset *cpus,
 			double seconds, unsigned long long min_rounds, struct case_norm *norm,

@@ -6,6 +6,7 @@ from typing import List, Optional
 
 from runner.cli import faults, guest, lint, matrix, run
 from runner.cli.parser import Parser
+from runner.paths import NeedsSource, need_source
 
 
 def parser() -> Parser:
@@ -25,6 +26,7 @@ def parser() -> Parser:
 
 def _run(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.kernel:
+        need_source("booting a kernel (--kernel)")
         return guest.main(p, args)
     guest.refuse_without_kernel(p, args)
     return run.main(p, args)
@@ -35,4 +37,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if extra:
         # the subcommand's parser names its own --help
         args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    return args.main(args.parser, args)
+    try:
+        return args.main(args.parser, args)
+    except NeedsSource as e:
+        # an installed copy has no Makefile or kernel fetcher: one line, usage error
+        print(f"vdsoconf: {e}", file=sys.stderr)
+        return 2

@@ -26,6 +26,7 @@ from runner.matrix.columns import OUT, MatrixOptions, guest_column, host_column,
 from runner.matrix.defaults import default_kernels
 from runner.matrix.render import render, render_bench
 from runner.matrix.table import build
+from runner.paths import help_path, need_source
 from runner.report.files import shown
 from runner.report.progress import Progress
 
@@ -61,7 +62,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    help="kill a case after S seconds (default: 60)")
     p.add_argument("--append", default="", metavar="ARGS", help="extra kernel command line")
     p.add_argument("--out", type=Path, default=OUT, metavar="DIR",
-                   help="one directory of reports per kernel (default: build/results/matrix)")
+                   help=f"one directory of reports per kernel (default: {help_path(OUT)})")
     p.add_argument("--json", metavar="FILE", help="write the matrix as JSON")
     p.add_argument("--bench", action="store_true",
                    help="print seconds from QEMU start to /init and to the last result per kernel")
@@ -70,6 +71,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     kernels = list(dict.fromkeys(a.kernel + a.kernels))    # the same kernel once
+    if kernels or not a.host:
+        need_source("booting kernels (vdsoconf matrix without --host alone)")
     if not kernels and not a.host:
         try:
             kernels = default_kernels(a.arch or None)

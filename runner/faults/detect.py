@@ -108,6 +108,13 @@ def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int,
            progress=None) -> dict:
     """progress: anything with the start() and step() of
     runner/report/progress.py, told of every case run as it ends."""
+    return matrices(fakes, cases_dir, timeout, jobs, progress, 1)[0]
+
+
+def matrices(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int,
+             progress=None, repeat: int = 1) -> List[dict]:
+    """repeat matrices of the same fakes: the live runs that tell which
+    case owns which area are made once, the fake x case runs every time."""
     progress = progress or _Quiet()
     native = os.uname().machine
     by_abi = {a: abi_cases(cases_dir, a) for a in {fake_abi(f, native) for f in fakes}}
@@ -117,6 +124,12 @@ def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int,
             progress.start(len(cases), f"live runs ({a})")
             runs = live_runs(cases, timeout, ex, progress)
             owners[a], live[a] = areas(runs), live_record(runs)
+    return [_fake_runs(fakes, by_abi, owners, live, native, timeout, jobs, progress,
+                       f" ({i + 1} of {repeat})" if repeat > 1 else "")
+            for i in range(repeat)]
+
+
+def _fake_runs(fakes, by_abi, owners, live, native, timeout, jobs, progress, which) -> dict:
 
     def wanted(fake):
         a = fake_abi(fake, native)
@@ -130,7 +143,7 @@ def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int,
 
     by_name = {f["name"]: f for f in fakes}
     jobs_list = [(f["name"], c) for f in fakes for c in wanted(f)]
-    progress.start(len(jobs_list), "fake x case runs")
+    progress.start(len(jobs_list), "fake x case runs" + which)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
         results = dict(zip(jobs_list, ex.map(
             lambda fc: _counted(progress, f"{fc[0]} x {fc[1]}", run_tree,

@@ -4,6 +4,7 @@ Each case's own output becomes an indented subtest followed by
 "ok N <case>" / "not ok N <case>". Output that is not clean KTAP (a crash,
 a timeout, garbage) is carried as "# " diagnostics instead, so the log
 itself always parses: a broken case must not make the whole log unreadable.
+So is the output of a case that skipped as a whole (plan 1..0).
 """
 
 from typing import List
@@ -23,7 +24,7 @@ def render(state: RunState) -> str:
 def _case(number: int, case: CaseResult) -> List[str]:
     run, v = case.run, case.verdict
     body = [line.rstrip() for line in run.stdout.splitlines() if line.strip()]
-    if _clean(case):
+    if _clean(case) and not _skipped_whole(case):
         out = ["  " + line for line in body]
     else:
         out = [f"# {line}".rstrip() for line in body]
@@ -39,6 +40,14 @@ def _clean(case: CaseResult) -> bool:
     ended = run.exec_error is None and not run.timed_out and run.signal is None
     # strict: the nested copy is re-parsed without knowing the exit code
     return ended and not ktap.problems(case.doc)
+
+
+def _skipped_whole(case: CaseResult) -> bool:
+    """A case that skipped before its first point (plan "1..0 # SKIP", as
+    kselftest's ksft_exit_skip prints it).  Nested, it would be a subtest
+    with no tests, which the kernel's kunit parser reports as an error ("0
+    tests run!"); as diagnostics, its result line is a skipped leaf."""
+    return case.doc.plan == 0 and not case.doc.children
 
 
 def _result_line(number: int, case: CaseResult) -> str:

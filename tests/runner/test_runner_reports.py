@@ -100,3 +100,16 @@ def test_ktap_log_is_one_clean_document(mixed):
     # the case's own output is the subtest, two levels of it intact
     assert [c.name for c in nested.children] == ["nest.outer", "nest.flat"]
     assert nested.children[0].children[0].children[1].name == "nest.outer.inner.b"
+
+
+def test_ktap_log_skipped_case_is_a_leaf(mixed):
+    # nested, a 1..0 plan is a subtest with no tests: the kernel's kunit
+    # parser reports "0 tests run!" as an error; the case's lines stay as
+    # diagnostics and its result line is a skipped leaf
+    out, _ = mixed
+    text = (out / "ktap.log").read_text()
+    log = ktap.parse(text)
+    skipall = next(p for p in log.children if p.name == "skipall")
+    assert skipall.children == [] and skipall.plan is None
+    assert "# 1..0 # SKIP no vDSO on this machine" in text
+    assert "  1..0" not in text
