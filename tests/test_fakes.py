@@ -15,7 +15,7 @@ from conftest import REPO, build_path
 from mutants import MUTANTS
 
 sys.path.insert(0, str(REPO))
-from runner.faults.coverage import uncovered  # noqa: E402
+from runner.faults.coverage import family, uncovered  # noqa: E402
 from runner.faults.fakes import fake_abi  # noqa: E402
 
 
@@ -123,3 +123,19 @@ def test_coverage_names_an_untripped_point():
     tripped = ["clock.bracket.CLOCK_REALTIME", "clock.einval.-1", "pc.sample.getcpu", "symbols.bind.__vdso_time"]
     assert uncovered(printed, ["pc.sample"], tripped) == ["clock.bracket.CLOCK_MONOTONIC_COARSE",
                                                           "clock.einval.INT_MIN"]
+
+
+def test_point_families():
+    """What one fake proves for the other values of a detail, and what not."""
+    assert family("symbols.bind.__vdso_time") == family("symbols.bind.time") == "symbols.bind.<symbol>"
+    assert family("pc.symbol.__vdso_time@LINUX_2.6") == "pc.symbol.<symbol>"
+    assert family("versions.vd_hash.LINUX_2.5") == family("versions.vd_hash.linux-gate.so.1")
+    assert family("getcpu.cpu.0") == family("getcpu.cpu.3") != family("getcpu.node.0")
+    assert family("clock.bracket.CLOCK_TAI") == family("clock.bracket.CLOCK_REALTIME")
+    assert family("clock.bracket.CLOCK_TAI") != family("clock.bracket.CLOCK_REALTIME_COARSE")
+    # an alarm clock is a rejected id without an RTC's alarms, else a clock
+    # the vDSO passes to the kernel, as it does the CPU clocks
+    assert family("clock.einval.CLOCK_REALTIME_ALARM") == family("clock.einval.CLOCK_SGI_CYCLE")
+    assert family("clock.bracket.CLOCK_BOOTTIME_ALARM") == family("clock.bracket.thread_cpuclock")
+    assert family("clock.einval.-1") != family("clock.einval.INT_MIN")
+    assert family("getrandom.flags.0") != family("getrandom.flags.NONBLOCK")
