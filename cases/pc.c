@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* pc: the "is this PC in vDSO text?" classifier, at its edges, against
+/* pc: the "is this PC in vDSO text?" classifier, at its edges, at each
+ * symbol's run-time address (checked against the dynamic linker's), against
  * /proc/self/maps, against real interrupted PCs (signal sampling), and
  * after the vDSO has been moved with mremap (as CRIU does). */
 #include <dlfcn.h>
