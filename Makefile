@@ -21,6 +21,7 @@ GUEST_ARCHES := x86_64 aarch64
 
 .PHONY: all asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
 	install install-lib install-bin man shlib test-deb clean deps deps-test deps-qemu deps-deb \
+	deps-lava test-lava \
 	test-distro test-kernels bench-kernels $(GUEST_ARCHES:%=guest-%)
 
 # --- sources, by layer -------------------------------------------------------
@@ -178,7 +179,7 @@ run: deps
 
 run_tests: run
 
-test: deps-test deps-qemu
+test: deps-test deps-qemu deps-lava
 	$(MAKE) all asan fakes
 	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
 
@@ -199,12 +200,16 @@ $(B)/bench/bench_distro: lib/bench/bench_distro.c $(BENCH_LIBS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(BENCH_LIBS) -ldl $(TOOL_LIBS)
 
+# the SVG plots (runner/plots) go into $(B)/bench: the latency
+# distribution per clock always, boot to results when bench-kernels ran
 bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro $(B)/cases/clock_gettime fixtures lint-fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
-	$(B)/bench/bench_calls
+	$(B)/bench/bench_calls --samples $(B)/bench/latency.txt
 	$(PYTHON) lib/bench/bench_floor.py $(B)/bench/bench_calls $(B)/cases/clock_gettime
 	$(B)/bench/bench_distro --lint $(B)/fixtures/lint/*.so --extract $(wildcard $(DISTRO_CACHE)/*/vmlinu[xz]-*)
 	-$(MAKE) -s bench-kernels
+	$(PYTHON) -m runner.plots --out $(B)/bench --latency $(B)/bench/latency.txt \
+		--boot $(B)/results/bench-kernels/matrix.json
 
 # --- other kernels under QEMU (vdsoconf run --kernel, vdsoconf matrix) -------
 # guest-ARCH builds a static /init and the static cases into
@@ -243,10 +248,23 @@ test-kernels: deps-qemu all
 # seconds from QEMU start to /init, to the last result, and to QEMU's end
 bench-kernels: deps-qemu
 	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --bench $(KERNELS:%=--kernel %) \
-		--out $(B)/results/bench-kernels
+		--out $(B)/results/bench-kernels --json $(B)/results/bench-kernels/matrix.json
+
+# --- LAVA ---------------------------------------------------------------------
+# optional for `make test`: without lava-dispatcher its job checks skip
+deps-lava:
+	@./install-deps lava || echo "install-deps: no lava-dispatcher; the LAVA job checks will skip" >&2
+
+# the suite as a LAVA job under Debian's lava-run, no server: one QEMU boot
+# of LAVA_KERNEL; fails when a point is missing from LAVA's results or failed
+LAVA_KERNEL ?= 6.1-amd64
+LAVA_ARCH   ?= amd64
+test-lava: deps-lava deps-qemu
+	$(PYTHON) lava/test-lava --kernel $(LAVA_KERNEL) --arch $(LAVA_ARCH) --out $(abspath $(B))/lava/test
 
 # --- install, kselftest style ------------------------------------------------
-# INSTALL_PATH/vdsoconf is a kselftest collection: the kernel's own
+# INSTALL_PATH/vdsoconf is a kselftest collection (ktap-to-lava.sh beside
+# run_vdsoconf.sh turns its output into LAVA test cases: lava/vdsoconf.yaml): the kernel's own
 # run_kselftest.sh runs it (-c vdsoconf, -t vdsoconf:CASE) from
 # kselftest-list.txt, and INSTALL_PATH/run_vdsoconf.sh from
 # vdsoconf-list.txt, which the kernel's `make install` (it rewrites
@@ -258,7 +276,7 @@ KSFT_TIMEOUT ?= 120
 install: all
 	install -d $(INSTALL_PATH)/vdsoconf
 	install -m 755 $(CASES) $(B)/vdsotool $(INSTALL_PATH)/vdsoconf/
-	install -m 755 runner/run_vdsoconf.sh $(INSTALL_PATH)/
+	install -m 755 runner/run_vdsoconf.sh lava/ktap-to-lava.sh $(INSTALL_PATH)/
 	printf 'timeout=%s\n' $(KSFT_TIMEOUT) > $(INSTALL_PATH)/vdsoconf/settings
 	printf 'vdsoconf:%s\n' $(notdir $(CASES)) > $(INSTALL_PATH)/vdsoconf-list.txt
 	{ grep -v '^vdsoconf:' $(INSTALL_PATH)/kselftest-list.txt 2>/dev/null; \

@@ -4,7 +4,7 @@ import argparse
 import sys
 from typing import List, Optional
 
-from runner.cli import faults, guest, lint, matrix, run
+from runner.cli import faults, guest, lava, lint, matrix, run
 from runner.cli.parser import Parser
 from runner.paths import NeedsSource, need_source
 
@@ -18,7 +18,7 @@ def parser() -> Parser:
     p = run.add_parser(sub)
     guest.add_arguments(p)
     p.set_defaults(main=_run, parser=p)
-    for command in (faults, lint, matrix):
+    for command in (faults, lint, matrix, lava):
         p = command.add_parser(sub)
         p.set_defaults(main=command.main, parser=p)
     return top

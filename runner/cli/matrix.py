@@ -27,6 +27,7 @@ from runner.matrix.defaults import default_kernels
 from runner.matrix.render import render, render_bench
 from runner.matrix.table import build
 from runner.paths import help_path, need_source
+from runner.plots import boot
 from runner.report.files import shown
 from runner.report.progress import Progress
 
@@ -103,6 +104,11 @@ def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(m, indent=1) + "\n")
+    if a.bench:
+        a.out.mkdir(parents=True, exist_ok=True)
+        plot = a.out / "boot.svg"
+        plot.write_text(boot.draw(m, "Boot to results under QEMU TCG, per architecture"))
+        print(f"{'Boot plot:':<13}{shown(str(plot))}")
     page = html.write(m, Path(a.html) if a.html else a.out / "matrix.html")
     merged = junit.merge(m["columns"], a.out / "junit.xml")
     print(f"{'HTML page:':<13}{shown(str(page))}")
