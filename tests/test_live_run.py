@@ -14,7 +14,9 @@ def test_live_run(tmp_path):
                         "--cases-dir", str(build_path() / "cases"), "--junit", str(out["junit"]),
                         "--json", str(out["json"]), "--ktap", str(out["ktap"])],
                        capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+    # the failures first: a long summary would push them out of the tail
+    failed = [line for line in r.stdout.splitlines() if line.startswith(("FAIL", "ERROR"))]
+    assert r.returncode == 0, "\n".join(failed[:20]) + "\n" + r.stdout[-3000:] + r.stderr[-2000:]
     rep = json.loads(out["json"].read_text())
     assert rep["totals"]["fail"] == 0 and rep["totals"]["pass"] > 100
     for case in rep["cases"]:
