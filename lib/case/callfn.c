@@ -155,10 +155,27 @@ static int nsec_ok(int64_t ns)
 	return ns >= 0 && ns < 1000000000;
 }
 
+int64_t callfn_after(const struct callfn_state *s)
+{
+	struct timeval tv;
+
+	switch (s->id) {
+	case CF_CLOCK_GETTIME:
+	case CF_CLOCK_GETTIME64:
+		return clock_ref(clock_of(s));
+	case CF_GETTIMEOFDAY:
+		sys_gettimeofday(&tv, NULL);
+		return tv_us(&tv);
+	case CF_TIME:
+		return sys_time(NULL);
+	default:
+		return 0;
+	}
+}
+
 int callfn_check(const struct callfn_state *s, intptr_t ret, char *why, size_t len)
 {
 	struct timespec res;
-	struct timeval tv;
 	int64_t after, v;
 	char d[64];
 
@@ -166,7 +183,7 @@ int callfn_check(const struct callfn_state *s, intptr_t ret, char *why, size_t l
 	switch (s->id) {
 	case CF_CLOCK_GETTIME:
 	case CF_CLOCK_GETTIME64:
-		after = clock_ref(clock_of(s));
+		after = s->have_after ? s->after : callfn_after(s);
 		/* an alarm clock without an RTC: the system call's error */
 		if (s->before == INT64_MIN)
 			return ret < 0 ? 0 : (snprintf(why, len, "%s returned %ld, the system call fails", d, (long)ret), -1);
@@ -193,8 +210,7 @@ int callfn_check(const struct callfn_state *s, intptr_t ret, char *why, size_t l
 			       -1;
 		return 0;
 	case CF_GETTIMEOFDAY:
-		sys_gettimeofday(&tv, NULL);
-		after = tv_us(&tv);
+		after = s->have_after ? s->after : callfn_after(s);
 		v = tv_us(&s->out.tv);
 		if (ret != 0 || s->out.tv.tv_usec < 0 || s->out.tv.tv_usec >= 1000000 || v < s->before || v > after)
 			return snprintf(why, len, "%s = %ld, %lld us; the system calls' bracket [%lld, %lld]", d, (long)ret,
@@ -202,7 +218,7 @@ int callfn_check(const struct callfn_state *s, intptr_t ret, char *why, size_t l
 			       -1;
 		return 0;
 	case CF_TIME:
-		after = sys_time(NULL);
+		after = s->have_after ? s->after : callfn_after(s);
 		if (ret < s->before || ret > after || ret != s->tloc)
 			return snprintf(why, len, "%s = %lld (stored %lld); the system calls' bracket [%lld, %lld]", d,
 					(long long)ret, (long long)s->tloc, (long long)s->before, (long long)after),

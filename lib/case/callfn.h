@@ -55,6 +55,8 @@ struct callfn_state {
 	struct timezone tz;
 	time_t tloc;
 	int64_t before;		/* the reference before the call */
+	int have_after;		/* after: the reference after, already taken */
+	int64_t after;
 };
 
 /* The getrandom state every getrandom call uses (set by the case). */
@@ -72,7 +74,11 @@ void callfn_prepare(struct callfn_state *s, enum callfn_id id, unsigned variant,
 intptr_t callfn_direct(const void *fn, enum callfn_id id, const uintptr_t a[5]);
 /* ret as the function's return type gives it (int sign-extended). */
 intptr_t callfn_ret(enum callfn_id id, uintptr_t raw);
-/* After the call: the "after" reference and the check.  0, or -1 with why. */
+/* The reference after the call, now: to judge several calls made
+ * between the same two references, set have_after and after. */
+int64_t callfn_after(const struct callfn_state *s);
+/* After the call: the "after" reference (unless given) and the check.
+ * 0, or -1 with why. */
 int callfn_check(const struct callfn_state *s, intptr_t ret, char *why, size_t len);
 
 #endif
