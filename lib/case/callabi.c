@@ -32,7 +32,7 @@ static const char *const gpr_names[] = {
 
 const char *callabi_gpr_name(unsigned i)
 {
-	return i < CALLABI_NGPR ? gpr_names[i] : "?";
+	return i + 1 <= CALLABI_NGPR ? gpr_names[i] : "?";
 }
 
 /*
@@ -77,12 +77,13 @@ void callabi_canaries(struct callabi_call *c)
 
 int callabi_clobbered(const struct callabi_call *c, char *why, size_t len)
 {
-	for (unsigned i = 0; i < CALLABI_NGPR; i++)
+	for (unsigned i = 0; i + 1 <= CALLABI_NGPR; i++)
 		if (c->out.gpr[i] != c->in.gpr[i]) {
 			snprintf(why, len, "%s: expected %#llx, seen %#llx", callabi_gpr_name(i), HEX(c->in.gpr[i]),
 				 HEX(c->out.gpr[i]));
 			return 1;
 		}
+	/* i + 1 <= N: no always-false comparison where N is 0 */
 	for (unsigned i = 0; i + 1 <= CALLABI_NFPR; i++)
 		if (c->out.fpr[i] != c->in.fpr[i]) {
 			snprintf(why, len, "d%u: expected %#llx, seen %#llx", i + 8, HEX(c->in.fpr[i]),
