@@ -49,11 +49,38 @@
 #define MAX_SAMPLES 32
 #define MAX_FRAMES 24
 
+#if HAVE_DWARF_UNWIND
 /* libgcc's FDE lookup (unwind-dw2-fde.h; exported, not in <unwind.h>) */
 struct unwind_bases {
 	void *tbase, *dbase, *func;
 };
 const void *_Unwind_Find_FDE(void *pc, struct unwind_bases *bases);
+
+static int fde_covers(uintptr_t pc)
+{
+	struct unwind_bases bases;
+
+	return _Unwind_Find_FDE((void *)pc, &bases) != NULL;
+}
+
+static int in_function(uintptr_t ip, const void *fn)
+{
+	return _Unwind_FindEnclosingFunction((void *)ip) == fn;
+}
+#else
+static int fde_covers(uintptr_t pc)
+{
+	(void)pc;
+	return 0;
+}
+
+static int in_function(uintptr_t ip, const void *fn)
+{
+	(void)ip;
+	(void)fn;
+	return 0;
+}
+#endif
 
 struct sample {
 	uintptr_t pc;
@@ -196,12 +223,11 @@ static void check_eh_frame_hdr(struct case_ctx *ctx)
 static void explain(const struct case_ctx *ctx, const struct sample *s, unsigned at, int *has_fde, char *why,
 		    size_t len)
 {
-	struct unwind_bases bases;
 	char pcs[64];
 	const char *name;
 	size_t n;
 
-	*has_fde = _Unwind_Find_FDE((void *)s->pc, &bases) != NULL;
+	*has_fde = fde_covers(s->pc);
 	symbolise(ctx, s->pc, pcs, sizeof(pcs), &name);
 	if (!ctx->img.has_eh_frame) {
 		snprintf(why, len, "from PC %s: the target has no PT_GNU_EH_FRAME", pcs);
@@ -279,7 +305,7 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 		for (unsigned f = at + 1; f < s->n; f++) {
 			if (vdso_pc_in_text(&ctx->img, s->ip[f] - 1))
 				continue;
-			reached = _Unwind_FindEnclosingFunction((void *)(s->ip[f] - 1)) == (void *)caller;
+			reached = in_function(s->ip[f] - 1, (const void *)caller);
 			break;
 		}
 		if (reached)
