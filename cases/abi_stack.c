@@ -30,6 +30,8 @@
  * including its return address; one architecture's bound holds for all,
  * the code being the same generic lib/vdso.
  */
+#include <stdlib.h>
+
 #include "case/case.h"
 #include "case/callabi_case.h"
 

@@ -2,6 +2,7 @@
 #include "callfn.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -173,70 +174,79 @@ int64_t callfn_after(const struct callfn_state *s)
 	}
 }
 
+/* "clock_gettime(CLOCK_BOOTTIME) <what>" into why; -1.  Formatting is left
+ * to the failures, the only place a signal handler needs it. */
+static __attribute__((format(printf, 4, 5))) int fail(const struct callfn_state *s, char *why, size_t len,
+						       const char *fmt, ...)
+{
+	char d[64];
+	size_t n;
+	va_list ap;
+
+	n = (size_t)snprintf(why, len, "%s ", callfn_describe(s->id, s->variant, d, sizeof(d)));
+	va_start(ap, fmt);
+	if (n < len)
+		vsnprintf(why + n, len - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int callfn_check(const struct callfn_state *s, intptr_t ret, char *why, size_t len)
 {
 	struct timespec res;
-	int64_t after, v;
-	char d[64];
+	int64_t after, v, nsec;
 
-	callfn_describe(s->id, s->variant, d, sizeof(d));
 	switch (s->id) {
 	case CF_CLOCK_GETTIME:
 	case CF_CLOCK_GETTIME64:
 		after = s->have_after ? s->after : callfn_after(s);
 		/* an alarm clock without an RTC: the system call's error */
 		if (s->before == INT64_MIN)
-			return ret < 0 ? 0 : (snprintf(why, len, "%s returned %ld, the system call fails", d, (long)ret), -1);
+			return ret < 0 ? 0 : fail(s, why, len, "returned %ld, the system call fails", (long)ret);
 		if (ret != 0)
-			return snprintf(why, len, "%s returned %ld, expected 0", d, (long)ret), -1;
+			return fail(s, why, len, "returned %ld, expected 0", (long)ret);
 		v = s->id == CF_CLOCK_GETTIME ? ts_ns(&s->out.ts) : s->out.ts64.sec * 1000000000 + s->out.ts64.nsec;
-		if (!nsec_ok(s->id == CF_CLOCK_GETTIME ? s->out.ts.tv_nsec : s->out.ts64.nsec))
-			return snprintf(why, len, "%s: tv_nsec out of range", d), -1;
-		/* coarse clocks may trail the fine reference by a tick; only
-		 * the bracketable hres clocks are held to it exactly */
-		if (s->before != INT64_MIN && after != INT64_MIN && (v < s->before || v > after) &&
-		    !(clock_desc(clock_of(s)) && (clock_desc(clock_of(s))->flags & (CLK_CPUTIME | CLK_COARSE))))
-			return snprintf(why, len, "%s = %lld ns, outside the system calls' bracket [%lld, %lld]", d,
-					(long long)v, (long long)s->before, (long long)after),
-			       -1;
+		nsec = s->id == CF_CLOCK_GETTIME ? s->out.ts.tv_nsec : s->out.ts64.nsec;
+		if (!nsec_ok(nsec))
+			return fail(s, why, len, "gave tv_nsec %lld, out of range", (long long)nsec);
+		/* the reference is the same clock by the system call, which
+		 * reads the same timekeeper data: the bracket is exact */
+		if (after != INT64_MIN && (v < s->before || v > after))
+			return fail(s, why, len, "= %lld ns, outside the system calls' bracket [%lld, %lld]", (long long)v,
+				    (long long)s->before, (long long)after);
 		return 0;
 	case CF_CLOCK_GETRES:
 		if (sys_clock_getres(clock_of(s), &res))
-			return ret == 0 ? (snprintf(why, len, "%s returned 0, the system call fails", d), -1) : 0;
+			return ret == 0 ? fail(s, why, len, "returned 0, the system call fails") : 0;
 		if (ret != 0 || s->out.ts.tv_sec != res.tv_sec || s->out.ts.tv_nsec != res.tv_nsec)
-			return snprintf(why, len, "%s = %ld, %lld.%09ld; the system call says %lld.%09ld", d, (long)ret,
-					(long long)s->out.ts.tv_sec, (long)s->out.ts.tv_nsec, (long long)res.tv_sec,
-					(long)res.tv_nsec),
-			       -1;
+			return fail(s, why, len, "= %ld, %lld.%09ld; the system call says %lld.%09ld", (long)ret,
+				    (long long)s->out.ts.tv_sec, (long)s->out.ts.tv_nsec, (long long)res.tv_sec,
+				    (long)res.tv_nsec);
 		return 0;
 	case CF_GETTIMEOFDAY:
 		after = s->have_after ? s->after : callfn_after(s);
 		v = tv_us(&s->out.tv);
 		if (ret != 0 || s->out.tv.tv_usec < 0 || s->out.tv.tv_usec >= 1000000 || v < s->before || v > after)
-			return snprintf(why, len, "%s = %ld, %lld us; the system calls' bracket [%lld, %lld]", d, (long)ret,
-					(long long)v, (long long)s->before, (long long)after),
-			       -1;
+			return fail(s, why, len, "= %ld, %lld us; the system calls' bracket [%lld, %lld]", (long)ret,
+				    (long long)v, (long long)s->before, (long long)after);
 		return 0;
 	case CF_TIME:
 		after = s->have_after ? s->after : callfn_after(s);
 		if (ret < s->before || ret > after || ret != s->tloc)
-			return snprintf(why, len, "%s = %lld (stored %lld); the system calls' bracket [%lld, %lld]", d,
-					(long long)ret, (long long)s->tloc, (long long)s->before, (long long)after),
-			       -1;
+			return fail(s, why, len, "= %lld (stored %lld); the system calls' bracket [%lld, %lld]",
+				    (long long)ret, (long long)s->tloc, (long long)s->before, (long long)after);
 		return 0;
 	case CF_GETCPU:
 		if (ret != 0 || s->out.cpu.cpu >= (unsigned)ncpu)
-			return snprintf(why, len, "%s = %ld, cpu %u", d, (long)ret, s->out.cpu.cpu), -1;
+			return fail(s, why, len, "= %ld, cpu %u of %ld", (long)ret, s->out.cpu.cpu, ncpu);
 		return 0;
 	case CF_GETRANDOM:
+		if (ret != (intptr_t)sizeof(s->out.buf))
+			return fail(s, why, len, "returned %ld, expected %zu", (long)ret, sizeof(s->out.buf));
 		for (size_t i = 0; i < sizeof(s->out.buf); i++)
 			if (s->out.buf[i])
-				return ret == (intptr_t)sizeof(s->out.buf)
-					       ? 0
-					       : (snprintf(why, len, "%s returned %ld, expected %zu", d, (long)ret,
-							   sizeof(s->out.buf)),
-						  -1);
-		return snprintf(why, len, "%s returned %ld and %zu zero bytes", d, (long)ret, sizeof(s->out.buf)), -1;
+				return 0;
+		return fail(s, why, len, "filled %zu bytes with zeros", sizeof(s->out.buf));
 	case CF_COUNT:
 		break;
 	}

@@ -4,8 +4,9 @@
  * the cases that look at how a call behaves (callabi, signals, unwind)
  * rather than at its value: the arguments of a call, a direct call, and a
  * check of the result against system calls made just before and just
- * after it (the bracket of the clock cases).  Everything here is
- * async-signal-safe: a signal handler calls it too.
+ * after it (the bracket of the clock cases).  A signal handler calls it
+ * too: the calls and checks use raw system calls and no locks or memory
+ * allocation; only a failure is formatted (snprintf).
  */
 #ifndef VDSOCONF_CASE_CALLFN_H
 #define VDSOCONF_CASE_CALLFN_H
