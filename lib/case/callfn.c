@@ -91,6 +91,7 @@ void callfn_prepare(struct callfn_state *s, enum callfn_id id, unsigned variant,
 		a[1] = id == CF_CLOCK_GETTIME ? (uintptr_t)&s->out.ts : (uintptr_t)&s->out.ts64;
 		break;
 	case CF_CLOCK_GETRES:
+		s->res_rc = sys_clock_getres(clock_of(s), &s->res);
 		a[0] = (uintptr_t)clock_of(s);
 		a[1] = (uintptr_t)&s->out.ts;
 		break;
@@ -193,7 +194,6 @@ static __attribute__((format(printf, 4, 5))) int fail(const struct callfn_state 
 
 int callfn_check(const struct callfn_state *s, intptr_t ret, char *why, size_t len)
 {
-	struct timespec res;
 	int64_t after, v, nsec;
 
 	switch (s->id) {
@@ -216,12 +216,14 @@ int callfn_check(const struct callfn_state *s, intptr_t ret, char *why, size_t l
 				    (long long)s->before, (long long)after);
 		return 0;
 	case CF_CLOCK_GETRES:
-		if (sys_clock_getres(clock_of(s), &res))
+		/* a resolution does not change while the process runs: the
+		 * answer of callfn_prepare()'s system call stands */
+		if (s->res_rc)
 			return ret == 0 ? fail(s, why, len, "returned 0, the system call fails") : 0;
-		if (ret != 0 || s->out.ts.tv_sec != res.tv_sec || s->out.ts.tv_nsec != res.tv_nsec)
+		if (ret != 0 || s->out.ts.tv_sec != s->res.tv_sec || s->out.ts.tv_nsec != s->res.tv_nsec)
 			return fail(s, why, len, "= %ld, %lld.%09ld; the system call says %lld.%09ld", (long)ret,
-				    (long long)s->out.ts.tv_sec, (long)s->out.ts.tv_nsec, (long long)res.tv_sec,
-				    (long)res.tv_nsec);
+				    (long long)s->out.ts.tv_sec, (long)s->out.ts.tv_nsec, (long long)s->res.tv_sec,
+				    (long)s->res.tv_nsec);
 		return 0;
 	case CF_GETTIMEOFDAY:
 		after = s->have_after ? s->after : callfn_after(s);

@@ -58,6 +58,8 @@ struct callfn_state {
 	int64_t before;		/* the reference before the call */
 	int have_after;		/* after: the reference after, already taken */
 	int64_t after;
+	int res_rc;		/* clock_getres: the system call's answer */
+	struct timespec res;
 };
 
 /* The getrandom state every getrandom call uses (set by the case). */
