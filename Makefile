@@ -21,7 +21,7 @@ GUEST_ARCHES := x86_64 aarch64
 
 .PHONY: all asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
 	install install-lib install-bin man shlib test-deb clean deps deps-test deps-qemu deps-deb \
-	deps-lava test-lava \
+	deps-lava test-lava cross-armhf \
 	test-distro test-kernels bench-kernels $(GUEST_ARCHES:%=guest-%)
 
 # --- sources, by layer -------------------------------------------------------
@@ -105,6 +105,11 @@ $(eval $(call abi,static-x86_64/native,$(CC),,$(B)/static-x86_64/cases,,-static)
 $(eval $(call abi,static-x86_64/i386,$(CC),$(M32_FLAGS),$(B)/static-x86_64/cases,-i386,-static))
 $(eval $(call abi,static-x86_64/x32,$(CC),$(X32_FLAGS),$(B)/static-x86_64/cases,-x32,-static))
 $(eval $(call abi,static-aarch64/native,$(AARCH64_CC),,$(B)/static-aarch64/cases,,-static))
+# 32-bit ARM (hard-float), static: built to be carried to a guest or a
+# board by hand (gcc-arm-linux-gnueabihf, libc6-dev-armhf-cross); no
+# guest boots it here
+ARMHF_CC ?= arm-linux-gnueabihf-gcc
+$(eval $(call abi,static-armhf/native,$(ARMHF_CC),,$(B)/static-armhf/cases,,-static))
 
 CASES     := $(CASE_NAMES:%=$(B)/cases/%)
 CASES_M32 := $(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/cases/%-i386))
@@ -231,6 +236,8 @@ $(B)/static-$(1)/init: runner/guest/init.c
 guest-$(1): $(B)/static-$(1)/init $$(GUEST_$(1))
 endef
 $(foreach a,$(GUEST_ARCHES),$(eval $(call guest,$(a))))
+
+cross-armhf: $(CASE_NAMES:%=$(B)/static-armhf/cases/%)
 
 # QEMU is optional for `make test`: without it the QEMU tests skip, saying so
 deps-qemu:

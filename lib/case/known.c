@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "case/known.h"
 
@@ -29,6 +31,32 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 		.where = "lib/vdso/getrandom.c, __cvdso_getrandom_data() (flag check)",
 		.what = "the vDSO falls back to the syscall only for unknown flag bits, so it serves "
 			"GRND_RANDOM|GRND_INSECURE, which sys_getrandom (drivers/char/random.c) refuses with EINVAL",
+	},
+	[KNOWN_VDSO32_NO_CFI] = {
+		.id = "vdso32-c-no-cfi",
+		.since = VDSO_KV(3, 15, 0),
+		.where = "arch/x86/entry/vdso/Makefile, KBUILD_CFLAGS_32",
+		.what = "the 32-bit vDSO's C functions are compiled with arch/x86/Makefile's "
+			"-fno-asynchronous-unwind-tables, which KBUILD_CFLAGS_32 keeps (the 64-bit vDSO's CFL "
+			"replaces it with -fasynchronous-unwind-tables), so its .eh_frame has FDEs only for "
+			"__kernel_vsyscall and the sigreturn trampolines: a DWARF unwinder stops at a PC inside "
+			"__vdso_clock_gettime and the others",
+	},
+	[KNOWN_ARM64_NO_EH_FRAME] = {
+		.id = "arm64-no-eh-frame",
+		.since = VDSO_KV(5, 10, 0),
+		.where = "arch/arm64/kernel/vdso/Makefile --no-eh-frame-hdr, vdso.lds.S /DISCARD/ of .eh_frame",
+		.what = "the arm64 vDSO ships no unwind tables, on purpose, so that unwinders recognise the "
+			"sigreturn trampoline by its code; a DWARF unwinder finds no FDE for a PC inside "
+			"__kernel_clock_gettime and the others (frame pointers remain)",
+	},
+	[KNOWN_X86_CHACHA_NO_CFI] = {
+		.id = "x86-vgetrandom-chacha-no-cfi",
+		.since = VDSO_KV(6, 11, 0),
+		.where = "arch/x86/entry/vdso/vgetrandom-chacha.S, __arch_chacha20_blocks_nostack",
+		.what = "the vDSO getrandom's ChaCha20 routine, hand-written assembly, has no FDE: the "
+			".eh_frame of the 6.12 and 6.18 images covers getrandom's C code and stops short of it, "
+			"so a DWARF unwinder stops at a PC inside it",
 	},
 };
 
@@ -70,6 +98,25 @@ int case_known_getrandom_flags(const struct case_ctx *ctx, unsigned flags, ssize
 	       (flags & both) == both && !(flags & ~(both | KNOWN_GRND_NONBLOCK)) && vdso_rc >= 0 &&
 	       (size_t)vdso_rc == want &&
 	       sys_rc == -EINVAL;
+}
+
+int case_known_vdso32_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol)
+{
+	return case_known_possible(ctx, KNOWN_VDSO32_NO_CFI) && ctx->has_image && ctx->img.machine == EM_386 &&
+	       ctx->img.has_eh_frame && !has_fde && (!symbol || !strncmp(symbol, "__vdso_", 7));
+}
+
+int case_known_x86_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role)
+{
+	return case_known_possible(ctx, KNOWN_X86_CHACHA_NO_CFI) && ctx->has_image &&
+	       ctx->img.machine == EM_X86_64 && ctx->img.has_eh_frame && !has_fde && !symbol &&
+	       !strcmp(role, "getrandom");
+}
+
+int case_known_arm64_no_eh_frame(const struct case_ctx *ctx)
+{
+	return case_known_possible(ctx, KNOWN_ARM64_NO_EH_FRAME) && ctx->has_image &&
+	       ctx->img.machine == EM_AARCH64 && !ctx->img.has_eh_frame;
 }
 
 char *case_known_label(enum case_known_id id, char *buf, size_t len)

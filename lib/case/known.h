@@ -25,6 +25,9 @@
 enum case_known_id {
 	KNOWN_GETRES_CLOCK_AUX,
 	KNOWN_GETRANDOM_RANDOM_INSECURE,
+	KNOWN_VDSO32_NO_CFI,
+	KNOWN_ARM64_NO_EH_FRAME,
+	KNOWN_X86_CHACHA_NO_CFI,
 	KNOWN_COUNT
 };
 
@@ -58,6 +61,23 @@ int case_known_getres_aux(const struct case_ctx *ctx, clockid_t id, int sys_rc, 
  */
 int case_known_getrandom_flags(const struct case_ctx *ctx, unsigned flags, ssize_t vdso_rc, size_t want,
 			       ssize_t sys_rc);
+
+/*
+ * KNOWN_VDSO32_NO_CFI: an i386 vDSO (EM_386) that has a PT_GNU_EH_FRAME
+ * but no FDE covering a PC inside one of its __vdso_* C functions or in
+ * no exported symbol (the compiler's PC thunks); symbol NULL for none.
+ */
+int case_known_vdso32_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol);
+
+/*
+ * KNOWN_X86_CHACHA_NO_CFI: an x86_64 vDSO with a PT_GNU_EH_FRAME but no
+ * FDE covering a PC, sampled while getrandom ran, that lies in no
+ * exported symbol (its ChaCha20 routine is local).
+ */
+int case_known_x86_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role);
+
+/* KNOWN_ARM64_NO_EH_FRAME: an arm64 vDSO (EM_AARCH64) without PT_GNU_EH_FRAME. */
+int case_known_arm64_no_eh_frame(const struct case_ctx *ctx);
 
 /* "known kernel defect ID (since V, WHERE)": the start of the XFAIL
  * reason, which the runner keys on; into buf. */

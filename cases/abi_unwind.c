@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * abi_unwind: a profiler's view of the vDSO.  A sampling profiler (perf
+ * in user space, gperftools, a language runtime's SIGPROF handler) takes
+ * a signal at an arbitrary PC and walks the stack from there with the
+ * DWARF call-frame information of each object it meets: for a PC inside
+ * the vDSO, the vDSO's .eh_frame, found through its PT_GNU_EH_FRAME (as
+ * libgcc finds it, by dl_iterate_phdr).  Missing or wrong CFI there makes
+ * the walk stop or wander, and the caller's frame is lost.
+ *
+ *	abi.unwind.eh_frame_hdr	the target has a PT_GNU_EH_FRAME
+ *	abi.unwind.<function>	from every sampled PC inside the target's
+ *				text while the function runs (a timer signal
+ *				every 100 us; libvdso's text classifier picks
+ *				the samples), libgcc's _Unwind_Backtrace,
+ *				called in the signal handler, reaches the
+ *				function that made the call: the first frame
+ *				outside the target is the caller's; a failure
+ *				names
+ *				what is missing: no PT_GNU_EH_FRAME, no FDE
+ *				covering the PC, or where the walk went
+ *
+ * No tolerance: each sample unwinds or it does not.  A function whose
+ * samples all fall outside the target's text (its code is a few
+ * instructions, or it forwards elsewhere) has nothing to judge and skips.
+ * DWARF CFI is how x86 and arm64 unwind; 32-bit ARM unwinds by EHABI
+ * tables instead, so there every point skips.
+ */
+#include <elf.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <unwind.h>
+
+#include "case/case.h"
+#include "case/callabi_case.h"
+#include "case/known_case.h"
+
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
+#define HAVE_DWARF_UNWIND 1
+#else
+#define HAVE_DWARF_UNWIND 0
+#endif
+
+#define TICK_NS 100000L
+#define RUN_NS 300000000L	/* per function, at most */
+#define MAX_SAMPLES 32
+#define MAX_FRAMES 24
+
+#if HAVE_DWARF_UNWIND
+/* libgcc's FDE lookup (unwind-dw2-fde.h; exported, not in <unwind.h>) */
+struct unwind_bases {
+	void *tbase, *dbase, *func;
+};
+const void *_Unwind_Find_FDE(void *pc, struct unwind_bases *bases);
+
+static int fde_covers(uintptr_t pc)
+{
+	struct unwind_bases bases;
+
+	return _Unwind_Find_FDE((void *)pc, &bases) != NULL;
+}
+
+static int in_function(uintptr_t ip, const void *fn)
+{
+	return _Unwind_FindEnclosingFunction((void *)ip) == fn;
+}
+#else
+static int fde_covers(uintptr_t pc)
+{
+	(void)pc;
+	return 0;
+}
+
+static int in_function(uintptr_t ip, const void *fn)
+{
+	(void)ip;
+	(void)fn;
+	return 0;
+}
+#endif
+
+struct sample {
+	uintptr_t pc;
+	unsigned n;
+	uintptr_t ip[MAX_FRAMES];
+};
+
+static const struct case_ctx *the_ctx;
+static struct sample samples[MAX_SAMPLES];
+static volatile sig_atomic_t nsamples, armed;
+
+static uintptr_t context_pc(const void *uc)
+{
+	const ucontext_t *u = uc;
+
+#if defined(__x86_64__)
+	return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
+#elif defined(__i386__)
+	return (uintptr_t)u->uc_mcontext.gregs[REG_EIP];
+#elif defined(__aarch64__)
+	return (uintptr_t)u->uc_mcontext.pc;
+#else
+	(void)u;
+	return 0;
+#endif
+}
+
+static _Unwind_Reason_Code record_frame(struct _Unwind_Context *uc, void *arg)
+{
+	struct sample *s = arg;
+
+	if (s->n >= MAX_FRAMES)
+		return _URC_END_OF_STACK;
+	s->ip[s->n++] = (uintptr_t)_Unwind_GetIP(uc);
+	return _URC_NO_REASON;
+}
+
+static void on_tick(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t pc = context_pc(uc);
+	int saved = errno;
+
+	(void)sig;
+	(void)si;
+	if (armed && nsamples < MAX_SAMPLES && vdso_pc_in_text(&the_ctx->img, pc)) {
+		struct sample *s = &samples[nsamples];
+
+		s->pc = pc;
+		s->n = 0;
+		_Unwind_Backtrace(record_frame, s);
+		nsamples++;
+	}
+	errno = saved;
+}
+
+/* The caller whose frame the walk must reach: the calls are in a loop,
+ * never in tail position, so that it has a frame of its own. */
+static __attribute__((noinline)) uintptr_t caller(enum callfn_id id, const void *fn, int64_t end)
+{
+	struct callfn_state s;
+	uintptr_t acc = 0, a[5];
+	int64_t now;
+
+	/* once: its reference system call is no code of the function's (on
+	 * i386 it runs in the vDSO's __kernel_vsyscall) */
+	callfn_prepare(&s, id, 0, a);
+	/* the time budget's system call is not sampled (on i386 it runs in
+	 * the vDSO's __kernel_vsyscall, called from libc, not from here) */
+	do {
+		for (int k = 0; k < 4096 && nsamples < MAX_SAMPLES; k++) {
+			switch (id) {
+			case CF_CLOCK_GETTIME:
+			case CF_CLOCK_GETRES:
+			case CF_CLOCK_GETTIME64:
+				acc += (uintptr_t)((int (*)(clockid_t, void *))fn)((clockid_t)a[0], (void *)a[1]);
+				break;
+			case CF_GETTIMEOFDAY:
+				acc += (uintptr_t)((int (*)(void *, void *))fn)((void *)a[0], (void *)a[1]);
+				break;
+			case CF_TIME:
+				acc += (uintptr_t)((time_t(*)(time_t *))fn)((time_t *)a[0]);
+				break;
+			case CF_GETCPU:
+				acc += (uintptr_t)((int (*)(unsigned *, unsigned *, void *))fn)((unsigned *)a[0],
+												(unsigned *)a[1], NULL);
+				break;
+			case CF_GETRANDOM:
+				acc += (uintptr_t)((ssize_t(*)(void *, size_t, unsigned, void *, size_t))fn)(
+					(void *)a[0], a[1], (unsigned)a[2], (void *)a[3], a[4]);
+				break;
+			case CF_COUNT:
+				break;
+			}
+			__asm__ volatile("" : "+r"(acc));
+		}
+		armed = 0;
+		now = case_mono_ns();
+		armed = 1;
+	} while (nsamples < MAX_SAMPLES && now < end);
+	return acc;
+}
+
+/* "name+0xoff" of the target's symbol containing the runtime address a */
+static const char *symbolise(const struct case_ctx *ctx, uintptr_t a, char *buf, size_t len, const char **name)
+{
+	struct vdso_sym s;
+
+	*name = NULL;
+	for (uint32_t i = 1; vdso_sym_at(&ctx->img, i, &s) == VDSO_OK; i++) {
+		if (!s.addr || !s.name || !s.name[0] || a < s.addr || a - s.addr >= s.size)
+			continue;
+		*name = s.name;
+		snprintf(buf, len, "%s+%#lx", s.name, (unsigned long)(a - s.addr));
+		return buf;
+	}
+	snprintf(buf, len, "%#lx", (unsigned long)a);
+	return buf;
+}
+
+static void setup(struct case_ctx *ctx)
+{
+	callabi_setup_random(ctx);
+	the_ctx = ctx;
+}
+
+static void check_eh_frame_hdr(struct case_ctx *ctx)
+{
+	if (!case_point("abi.unwind.eh_frame_hdr"))
+		return;
+	if (ctx->img.has_eh_frame)
+		case_pass();
+	else if (case_known_arm64_no_eh_frame(ctx))
+		case_known_xfail(KNOWN_ARM64_NO_EH_FRAME, "no PT_GNU_EH_FRAME");
+	else
+		case_fail("the target has no PT_GNU_EH_FRAME: an unwinder finds no call-frame information for any of "
+			  "its code");
+}
+
+/* Why sample s did not reach the caller, into why; has_fde set. */
+static void explain(const struct case_ctx *ctx, const struct sample *s, unsigned at, int *has_fde, char *why,
+		    size_t len)
+{
+	char pcs[64];
+	const char *name;
+	size_t n;
+
+	*has_fde = fde_covers(s->pc);
+	symbolise(ctx, s->pc, pcs, sizeof(pcs), &name);
+	if (!ctx->img.has_eh_frame) {
+		snprintf(why, len, "from PC %s: the target has no PT_GNU_EH_FRAME", pcs);
+		return;
+	}
+	if (!*has_fde) {
+		snprintf(why, len, "from PC %s: no FDE covers the PC", pcs);
+		return;
+	}
+	n = (size_t)snprintf(why, len, "from PC %s the walk went", pcs);
+	for (unsigned i = at + 1; i < s->n && n < len; i++)
+		n += (size_t)snprintf(why + n, len - n, " %#lx", (unsigned long)s->ip[i]);
+	if (n < len)
+		snprintf(why + n, len - n, "%s and never reached the caller %p", at + 1 < s->n ? "" : " nowhere",
+			 (void *)caller);
+}
+
+static void check_fn(struct case_ctx *ctx, enum callfn_id id)
+{
+	const void *fn = case_fn(ctx, callfn_role(id));
+	struct sigevent sev = { 0 };
+	struct itimerspec on = { { 0, TICK_NS }, { 0, TICK_NS } }, off = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa = { 0 }, old;
+	timer_t timer;
+	unsigned bad = 0, unknown = 0;
+	int has_fde = 0, first_known = -1;
+	char why[512] = "", known_why[512] = "";
+
+	if (!case_point("abi.unwind.%s", callfn_role(id)))
+		return;
+	if (!HAVE_DWARF_UNWIND) {
+		case_skip("32-bit ARM unwinds by EHABI tables, not by the DWARF CFI checked here");
+		return;
+	}
+	if (!fn) {
+		case_skip("target exports no %s", case_role_sym(ctx, callfn_role(id))->name);
+		return;
+	}
+	if (id == CF_GETRANDOM && !callfn_random.state) {
+		case_skip("no getrandom state could be allocated");
+		return;
+	}
+	sa.sa_sigaction = on_tick;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPROF, &sa, &old);
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = SIGPROF;
+	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &timer)) {
+		sigaction(SIGPROF, &old, NULL);
+		case_fail("timer_create: %s", strerror(errno));
+		return;
+	}
+	nsamples = 0;
+	armed = 1;
+	timer_settime(timer, 0, &on, NULL);
+	caller(id, fn, case_mono_ns() + RUN_NS);
+	timer_settime(timer, 0, &off, NULL);
+	armed = 0;
+	timer_delete(timer);
+	sigaction(SIGPROF, &old, NULL);
+
+	for (unsigned i = 0; i < (unsigned)nsamples; i++) {
+		const struct sample *s = &samples[i];
+		unsigned at = s->n;
+		int reached = 0, known;
+		char w[512], pcs[64];
+		const char *name;
+
+		for (unsigned f = 0; f < s->n && at == s->n; f++)
+			if (s->ip[f] == s->pc)
+				at = f;
+		/* the first frame after the target's own must be the caller */
+		for (unsigned f = at + 1; f < s->n; f++) {
+			if (vdso_pc_in_text(&ctx->img, s->ip[f] - 1))
+				continue;
+			reached = in_function(s->ip[f] - 1, (const void *)caller);
+			break;
+		}
+		if (reached)
+			continue;
+		bad++;
+		explain(ctx, s, at < s->n ? at : 0, &has_fde, w, sizeof(w));
+		symbolise(ctx, s->pc, pcs, sizeof(pcs), &name);
+		/* every failed sample is judged: one of a known defect's shape
+		 * must not hide another that is not */
+		known = case_known_arm64_no_eh_frame(ctx)			       ? KNOWN_ARM64_NO_EH_FRAME
+			: case_known_vdso32_no_cfi(ctx, has_fde, name)		       ? KNOWN_VDSO32_NO_CFI
+			: case_known_x86_chacha_no_cfi(ctx, has_fde, name, callfn_role(id)) ? KNOWN_X86_CHACHA_NO_CFI
+											       : -1;
+		if (known < 0 && !unknown++)
+			snprintf(why, sizeof(why), "%s", w);
+		if (known >= 0 && first_known < 0) {
+			first_known = known;
+			snprintf(known_why, sizeof(known_why), "%s", w);
+		}
+	}
+	if (!nsamples) {
+		case_skip("no sample landed in the target's text while %s ran", callfn_role(id));
+		return;
+	}
+	case_diag("%d samples inside the target's text", (int)nsamples);
+	if (!bad)
+		case_pass();
+	else if (unknown)
+		case_fail("%u of %d samples did not unwind to the caller: %s", bad, (int)nsamples, why);
+	else
+		case_known_xfail(first_known, "%u of %d samples did not unwind to the caller: %s", bad, (int)nsamples,
+				 known_why);
+}
+
+static void run(struct case_ctx *ctx)
+{
+	check_eh_frame_hdr(ctx);
+	for (int id = 0; id < CF_COUNT; id++)
+		if (case_role_sym(ctx, callfn_role(id)))
+			check_fn(ctx, id);
+}
+
+static const struct case_spec spec = {
+	.name = "abi_unwind",
+	.needs = CASE_NEED_VDSO,
+	.setup = setup,
+	.run = run,
+};
+CASE_MAIN(spec)
