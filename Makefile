@@ -16,7 +16,7 @@ SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 comma := ,
 GUEST_ARCHES := x86_64 aarch64
 
-.PHONY: all nolibc-all asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
+.PHONY: all nolibc-all nolibc-fakes asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
 	install install-lib clean deps deps-test deps-qemu \
 	test-distro test-kernels bench-kernels $(GUEST_ARCHES:%=guest-%)
 
@@ -166,6 +166,35 @@ $(B)/static-x86_64/cases/nolibc-%: $(B)/nolibc/%/nolibc
 $(B)/static-aarch64/cases/nolibc: $(B)/nolibc/aarch64/nolibc
 	@mkdir -p $(@D)
 	cp $< $@
+# Its fakes (fixtures/nolibc): vDSO images laid out as the kernel's (one
+# PT_LOAD at 0, no relocations), each linked into a copy of the program,
+# $(B)/nolibc/fakes/nolibc-FAKE[-i386], for the ABIs this machine runs.
+NOLIBC_FAKES := $(patsubst fixtures/nolibc/%.c,%,$(wildcard fixtures/nolibc/*.c))
+NOLIBC_FAKE_ABIS := x86_64 $(if $(HAVE_M32),i386)
+NOLIBC_FAKE_SUFFIX_x86_64 :=
+NOLIBC_FAKE_SUFFIX_i386 := -i386
+NOLIBC_IMAGE_FLAGS := $(CSTD) $(WARN) -O2 -ffreestanding -fno-builtin -nostdinc -Icases/nolibc/include \
+	-Icases/nolibc -fPIC -fno-stack-protector -fno-asynchronous-unwind-tables -fvisibility=hidden \
+	-shared -nostdlib -Wl,-T,fixtures/nolibc/image.lds -Wl,--version-script=fixtures/nolibc/image.map \
+	-Wl,--hash-style=both -Wl,-soname=linux-vdso.so.1 -Wl,--build-id=none
+NOLIBC_IMAGE_DEPS := fixtures/nolibc/fake.h fixtures/nolibc/image.lds fixtures/nolibc/image.map \
+	$(wildcard cases/nolibc/*.h cases/nolibc/include/*.h)
+
+define nolibc_fake
+$(B)/nolibc/fakes/$(1)$(NOLIBC_FAKE_SUFFIX_$(2)).so: fixtures/nolibc/$(1).c $$(NOLIBC_IMAGE_DEPS)
+	@mkdir -p $$(@D)
+	$$(NOLIBC_CC_$(2)) $$(NOLIBC_IMAGE_FLAGS) $$(NOLIBC_FLAGS_$(2)) \
+		-isystem $$(shell $$(NOLIBC_CC_$(2)) $$(NOLIBC_FLAGS_$(2)) -print-file-name=include) -o $$@ $$<
+
+$(B)/nolibc/fakes/nolibc-$(1)$(NOLIBC_FAKE_SUFFIX_$(2)): $(B)/nolibc/fakes/$(1)$(NOLIBC_FAKE_SUFFIX_$(2)).so fixtures/nolibc/embed.S $$(NOLIBC_DEPS)
+	$$(NOLIBC_CC_$(2)) $$(NOLIBC_CFLAGS) $$(NOLIBC_FLAGS_$(2)) \
+		-isystem $$(shell $$(NOLIBC_CC_$(2)) $$(NOLIBC_FLAGS_$(2)) -print-file-name=include) \
+		-nostdlib -static -no-pie -o $$@ $$(NOLIBC_SRCS) fixtures/nolibc/embed.S \
+		-DFAKE_IMAGE='"$$<"' -lgcc
+endef
+$(foreach f,$(NOLIBC_FAKES),$(foreach a,$(NOLIBC_FAKE_ABIS),$(eval $(call nolibc_fake,$(f),$(a)))))
+nolibc-fakes: $(foreach a,$(NOLIBC_FAKE_ABIS),$(NOLIBC_FAKES:%=$(B)/nolibc/fakes/nolibc-%$(NOLIBC_FAKE_SUFFIX_$(a))))
+
 NOLIBC_CASES := $(B)/cases/nolibc $(if $(HAVE_M32),$(B)/cases/nolibc-i386) $(if $(HAVE_MX32),$(B)/cases/nolibc-x32)
 all: $(NOLIBC_CASES)
 

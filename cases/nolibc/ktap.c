@@ -51,6 +51,23 @@ void out_u64(uint64_t v)
 	out_str(d + i);
 }
 
+void out_frac(int64_t v, unsigned width)
+{
+	char d[21];
+	int i = 20;
+	unsigned r;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	if (v < 0)
+		out_str("-");
+	d[i] = 0;
+	do {
+		u = div10(u, &r);
+		d[--i] = (char)('0' + r);
+	} while ((u || 20 - i < (int)width) && i > 0);
+	out_str(d + i);
+}
+
 void out_i64(int64_t v)
 {
 	if (v < 0) {

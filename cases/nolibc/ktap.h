@@ -11,6 +11,7 @@ void out_str(const char *s);
 void out_u64(uint64_t v);
 void out_i64(int64_t v);
 void out_hex(uint64_t v);
+void out_frac(int64_t v, unsigned width);	/* zero-padded to width digits */
 void out_end(void);			/* newline, then written */
 
 /* KTAP: the header and plan, one result, a diagnostic, the totals */

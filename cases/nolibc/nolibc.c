@@ -14,6 +14,11 @@
  *   nolibc [--hide-sysinfo-ehdr]
  * The option zeroes AT_SYSINFO_EHDR before the lookup, as a kernel
  * booted with vdso=0 leaves it out: the program must then skip.
+ *
+ * Fake targets: the suite's fakes are shared objects for ld.so, which
+ * this program does not have.  Its own fakes (fixtures/nolibc) are vDSO
+ * images linked into a copy of it (nolibc_fake_image, page-aligned in
+ * its text); such a copy checks that image instead of the kernel's.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -94,6 +99,7 @@ static void make_keys(void)
 	}
 }
 static struct vdso_image img;
+extern const unsigned char nolibc_fake_image[] __attribute__((weak));
 static int resolved;
 
 static int streq(const char *a, const char *b)
@@ -222,28 +228,29 @@ static int ts_le(long long as, long long an, long long bs, long long bn)
 	return as < bs || (as == bs && an <= bn);
 }
 
-static void report_bracket(const char *what, long round, long long s1, long long n1, long long vs,
-			   long long vn, long long s2, long long n2)
+/* sec.frac, the fraction in width digits (9: ns, 6: us) */
+static void out_time(long long sec, long long frac, unsigned width)
+{
+	out_i64(sec);
+	out_str(".");
+	out_frac(frac, width);
+}
+
+static void report_bracket(const char *what, unsigned width, long round, const long long t[6])
 {
 	ktap_diag_start();
 	out_str("expected syscall <= vDSO <= syscall; round ");
 	out_i64(round);
-	out_str(" of " );
+	out_str(" of ");
 	out_u64(ROUNDS);
 	out_str(": ");
 	out_str(what);
 	out_str(" syscall ");
-	out_i64(s1);
-	out_str(".");
-	out_i64(n1);
+	out_time(t[0], t[1], width);
 	out_str(", vDSO ");
-	out_i64(vs);
-	out_str(".");
-	out_i64(vn);
+	out_time(t[2], t[3], width);
 	out_str(", syscall ");
-	out_i64(s2);
-	out_str(".");
-	out_i64(n2);
+	out_time(t[4], t[5], width);
 	out_end();
 	ktap_fail();
 }
@@ -294,7 +301,8 @@ static void check_clock_gettime(const struct clock_name *c)
 		}
 		if (!ts_le(a.sec, a.nsec, v.sec, v.nsec) || !ts_le(v.sec, v.nsec, b.sec, b.nsec) ||
 		    v.nsec < 0 || v.nsec >= 1000000000) {
-			report_bracket("clock_gettime", r, a.sec, a.nsec, v.sec, v.nsec, b.sec, b.nsec);
+			report_bracket("clock_gettime", 9, r,
+				       (const long long[6]){ a.sec, a.nsec, v.sec, v.nsec, b.sec, b.nsec });
 			return;
 		}
 	}
@@ -325,7 +333,8 @@ static void check_clock_gettime64(const struct clock_name *c)
 		}
 		if (!ts_le(a.sec, a.nsec, v.sec, v.nsec) || !ts_le(v.sec, v.nsec, b.sec, b.nsec) ||
 		    v.nsec < 0 || v.nsec >= 1000000000) {
-			report_bracket("clock_gettime64", r, a.sec, a.nsec, v.sec, v.nsec, b.sec, b.nsec);
+			report_bracket("clock_gettime64", 9, r,
+				       (const long long[6]){ a.sec, a.nsec, v.sec, v.nsec, b.sec, b.nsec });
 			return;
 		}
 	}
@@ -356,7 +365,8 @@ static void check_gettimeofday(void)
 		}
 		if (!ts_le(a.sec, a.usec, v.sec, v.usec) || !ts_le(v.sec, v.usec, b.sec, b.usec) ||
 		    v.usec < 0 || v.usec >= 1000000) {
-			report_bracket("gettimeofday", r, a.sec, a.usec, v.sec, v.usec, b.sec, b.usec);
+			report_bracket("gettimeofday", 6, r,
+				       (const long long[6]){ a.sec, a.usec, v.sec, v.usec, b.sec, b.usec });
 			return;
 		}
 	}
@@ -525,6 +535,8 @@ __attribute__((noreturn, used)) void nolibc_start(unsigned long *sp)
 		ktap_skip_all("a fake target (VDSOCONF_TARGET) needs a dynamic loader, and this program has none");
 		sys_exit(4);
 	}
+	if (nolibc_fake_image)
+		base = (uintptr_t)nolibc_fake_image;
 	if (!base) {
 		ktap_skip_all(hide ? "no vDSO: AT_SYSINFO_EHDR hidden (--hide-sysinfo-ehdr)"
 				   : "no vDSO: the auxiliary vector has no AT_SYSINFO_EHDR (vdso=0?)");
@@ -532,6 +544,8 @@ __attribute__((noreturn, used)) void nolibc_start(unsigned long *sp)
 	}
 	make_keys();
 	ktap_plan(plan());
+	if (nolibc_fake_image)
+		diag("a fake vDSO image linked into this program, not the kernel's (fixtures/nolibc)");
 	check_resolve(base, page);
 	for (unsigned i = 0; i < NCLOCKS; i++)
 		check_clock_gettime(&clocks[i]);
