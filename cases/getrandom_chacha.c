@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * getrandom_chacha: the vDSO getrandom's output, bit for bit.  Its opaque
+ * state (lib/vdso/getrandom.c, struct vgetrandom_state) holds
+ *
+ *	u8 batch[96]; u32 key[8];	(together batch_key[128])
+ *	vdso_kernel_ulong generation; u8 pos; bool in_use;
+ *
+ * and a call hands out batch[pos..96) first, then ChaCha20 blocks of key
+ * with a 64-bit block counter from 0 straight into the buffer while 64
+ * bytes or more are wanted, then refills batch_key with the next two
+ * blocks (fast key erasure: the old key is overwritten by the new one)
+ * and hands out the rest from the new batch.  With a snapshot of the
+ * state the output and the state after the call are known exactly:
+ *  - the bytes before the fresh blocks are the snapshot's batch[pos..96)
+ *    (getrandom.chacha.batch);
+ *  - then ChaCha20(key, 0..k-1), then ChaCha20(key, k)'s first bytes
+ *    (getrandom.chacha.blocks);
+ *  - the state afterwards holds ChaCha20(key, k..k+1) as batch and new
+ *    key, and the next call's fresh block is ChaCha20(new key, 0)
+ *    (getrandom.chacha.rekey).
+ * The reference is lib/case/chacha20.c (checked against RFC 8439).
+ *
+ * The layout is the kernel's, not an ABI: setup() first confirms it with
+ * a probe that compares no random byte (a first 1-byte draw leaves pos 1
+ * and the consumed byte zeroed, the next 5 leave pos 6, in_use is clear
+ * and the generation set), and every point skips, naming the kernel and
+ * what differed, when it does not hold.  The kernel's RNG reseeding
+ * during a call (its generation changes) rekeys the state from the system
+ * call: that attempt is repeated, up to ATTEMPTS times.
+ *
+ * Not reachable: the block counter's carry into its high word.  The
+ * counter starts at 0 in every call, and a call returns at most
+ * MAX_RW_COUNT (2 GiB - 4 KiB) = 2^25 blocks, so the counter never gets
+ * near 2^32; the reference's carry is checked by tests/test_chacha20.py.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <sys/utsname.h>
+
+#include "case/case.h"
+#include "case/chacha20.h"
+#include "case/clock.h"
+#include "case/vgetrandom_case.h"
+
+#define BATCH 96		/* sizeof(batch): 3/2 blocks */
+#define KEY_OFF 96
+#define KEY_LEN 32
+#define BATCH_KEY 128
+/* the first draw's fresh blocks: an odd count, so that implementations
+ * working 2, 4 or 8 blocks at a time reach their tails */
+#define FRESH_BLOCKS 67
+#define TAIL 10			/* bytes taken from the new batch */
+#define ATTEMPTS 3
+
+static struct vgr g;
+
+/* where the state's fields are, from size_of_opaque_state */
+static struct {
+	size_t gen_len, pos_off, in_use_off;
+	char no[400];		/* why the points skip: the layout or the draws */
+} lay;
+
+static struct {
+	int done;			/* the experiment ran to its comparisons */
+	size_t p;			/* pos in the snapshot */
+	size_t n1, n2;			/* the two draws */
+	int batch_bad, blocks_bad, rekey_bad;
+	char batch_why[400], blocks_why[400], rekey_why[400];
+	unsigned attempts;
+} res;
+
+static uint64_t generation(const unsigned char *st)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, st + BATCH_KEY, lay.gen_len);	/* nonzero is all that is asked of it */
+	return v;
+}
+
+static void key_of(const unsigned char *st, uint32_t key[8])
+{
+	memcpy(key, st + KEY_OFF, KEY_LEN);	/* native words, as the vDSO reads them */
+}
+
+/* the kernel's struct: 128 bytes, the generation (8 bytes on 64-bit
+ * kernels, 4 on 32-bit ones), pos and in_use, padded to the generation's
+ * alignment (8, or 4 on i386) */
+static int layout_from_size(size_t size)
+{
+	if (size == 144 || size == 140)
+		lay.gen_len = 8;
+	else if (size == 136)
+		lay.gen_len = 4;
+	else
+		return -1;
+	lay.pos_off = BATCH_KEY + lay.gen_len;
+	lay.in_use_off = lay.pos_off + 1;
+	return 0;
+}
+
+static void no_layout(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void no_layout(const char *fmt, ...)
+{
+	struct utsname u;
+	int n;
+	va_list ap;
+
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof(u.release), "(uname failed)");
+	n = snprintf(lay.no, sizeof(lay.no), "the state of kernel %s is not lib/vdso/getrandom.c's "
+		     "vgetrandom_state: ", u.release);
+	va_start(ap, fmt);
+	vsnprintf(lay.no + n, sizeof(lay.no) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* The structural probe: no random byte is compared. */
+static int probe_layout(void)
+{
+	unsigned char *st = g.state, b[6];
+	ssize_t r;
+
+	if (layout_from_size(g.state_size)) {
+		no_layout("size_of_opaque_state is %zu, not 136, 140 or 144", g.state_size);
+		return -1;
+	}
+	memset(st, 0, g.state_size);	/* a fresh state: generation 0, so the first call keys it */
+	r = vgr_draw(&g, b, 1, 0);
+	if (r != 1) {
+		no_layout("a 1-byte draw returned %zd", r);
+		return -1;
+	}
+	if (st[lay.pos_off] != 1 || st[0] != 0 || st[lay.in_use_off] != 0 || !generation(st)) {
+		no_layout("after a fresh state's 1-byte draw, pos (byte %zu) is %u, batch[0] %#x, in_use (byte %zu) %u, "
+			  "generation (%zu bytes at %d) %#" PRIx64 "; expected 1, 0, 0 and nonzero", lay.pos_off,
+			  st[lay.pos_off], st[0], lay.in_use_off, st[lay.in_use_off], lay.gen_len, BATCH_KEY,
+			  generation(st));
+		return -1;
+	}
+	r = vgr_draw(&g, b, 5, 0);
+	if (r != 5 || st[lay.pos_off] != 6 || !vgr_all_zero(st, 6)) {
+		no_layout("5 more bytes (returned %zd) left pos %u and batch[0..6) %s; expected 6 and zeroed", r,
+			  st[lay.pos_off], vgr_all_zero(st, 6) ? "zeroed" : "not zeroed");
+		return -1;
+	}
+	return 0;
+}
+
+/* "byte 123 of the output (fresh block 1, byte 59): 0x12, expected 0x34" */
+static int compare(const unsigned char *got, const unsigned char *want, size_t n, size_t base, const char *what,
+		   char *why, size_t wl)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (got[i] != want[i]) {
+			snprintf(why, wl, "byte %zu of the output, byte %zu of %s: %#04x, expected %#04x "
+				 "(%zu bytes compared there)", base + i, i, what, got[i], want[i], n);
+			return 1;
+		}
+	}
+	snprintf(why, wl, "%zu bytes of %s as predicted", n, what);
+	return 0;
+}
+
+/* One attempt: 0 when the comparisons were made, 1 when the kernel's
+ * RNG reseeded meanwhile (the snapshot no longer applies). */
+static int attempt(unsigned char *out, unsigned char *pred)
+{
+	unsigned char *st = g.state, snap[256], after[256];
+	uint32_t key[8], key2[8];
+	size_t p, k = FRESH_BLOCKS, rest;
+	ssize_t r;
+
+	/* leave a partly used batch, then snapshot it */
+	if (vgr_draw(&g, out, 7, 0) != 7)
+		return 1;
+	memcpy(snap, st, g.state_size);
+	p = snap[lay.pos_off];
+	rest = BATCH - p;
+	res.p = p;
+	res.n1 = rest + k * CHACHA20_BLOCK + TAIL;
+	r = vgr_draw(&g, out, res.n1, 0);
+	memcpy(after, st, g.state_size);
+	if (r != (ssize_t)res.n1) {
+		snprintf(res.blocks_why, sizeof(res.blocks_why), "a %zu-byte draw returned %zd", res.n1, r);
+		res.batch_bad = res.blocks_bad = res.rekey_bad = 1;
+		snprintf(res.batch_why, sizeof(res.batch_why), "%s", res.blocks_why);
+		snprintf(res.rekey_why, sizeof(res.rekey_why), "%s", res.blocks_why);
+		return 0;
+	}
+	if (generation(after) != generation(snap))
+		return 1;
+
+	/* the prediction: batch rest, k fresh blocks, then blocks k, k+1 as
+	 * the new batch and key */
+	key_of(snap, key);
+	memcpy(pred, snap + p, rest);
+	chacha20_vdso_blocks(key, 0, k, pred + rest);
+	chacha20_vdso_blocks(key, k, 2, pred + rest + k * CHACHA20_BLOCK);
+	res.batch_bad = compare(out, pred, rest, 0, "the snapshot's batch[pos..96)", res.batch_why,
+				sizeof(res.batch_why));
+	res.blocks_bad = compare(out + rest, pred + rest, k * CHACHA20_BLOCK + TAIL, rest,
+				 "ChaCha20(key, counter 0..) from the fresh blocks on", res.blocks_why,
+				 sizeof(res.blocks_why));
+
+	/* the state now: new batch with TAIL bytes consumed (zeroed), pos
+	 * TAIL, key from block k+1's second half */
+	{
+		unsigned char *nb = pred + rest + k * CHACHA20_BLOCK, want[BATCH_KEY];
+
+		memcpy(want, nb, BATCH_KEY);
+		memset(want, 0, TAIL);
+		res.rekey_bad = compare(after, want, BATCH_KEY, 0, "the state's batch and key after the draw",
+					res.rekey_why, sizeof(res.rekey_why));
+		if (!res.rekey_bad && after[lay.pos_off] != TAIL) {
+			snprintf(res.rekey_why, sizeof(res.rekey_why), "pos after the draw is %u, expected %d",
+				 after[lay.pos_off], TAIL);
+			res.rekey_bad = 1;
+		}
+		if (res.rekey_bad)
+			return 0;
+		/* the next call: the rest of the new batch, then a fresh block
+		 * of the new key */
+		key_of(after, key2);
+		res.n2 = (BATCH - TAIL) + CHACHA20_BLOCK + 5;
+		r = vgr_draw(&g, out, res.n2, 0);
+		if (r != (ssize_t)res.n2) {
+			snprintf(res.rekey_why, sizeof(res.rekey_why), "the next %zu-byte draw returned %zd", res.n2, r);
+			res.rekey_bad = 1;
+			return 0;
+		}
+		if (generation(st) != generation(snap))
+			return 1;
+		memcpy(pred, want + TAIL, BATCH - TAIL);
+		chacha20_vdso_blocks(key2, 0, 2, pred + BATCH - TAIL);
+		res.rekey_bad = compare(out, pred, res.n2, 0, "the next draw (new batch, then ChaCha20(new key, 0..))",
+					res.rekey_why, sizeof(res.rekey_why));
+	}
+	return 0;
+}
+
+static void setup(struct case_ctx *ctx)
+{
+	size_t cap = BATCH + (FRESH_BLOCKS + 2) * CHACHA20_BLOCK;
+	unsigned char *out, *pred;
+
+	if (vgr_open(&g, (vdso_getrandom_t)case_fn(ctx, "getrandom"))) {
+		snprintf(lay.no, sizeof(lay.no), "%s", g.no_state);
+		return;
+	}
+	if (probe_layout())
+		return;
+	out = vgr_xmalloc(cap + VGR_GUARD);
+	pred = vgr_xmalloc(cap + VGR_GUARD);
+	for (res.attempts = 1; res.attempts <= ATTEMPTS; res.attempts++) {
+		if (!attempt(out, pred)) {
+			res.done = 1;
+			break;
+		}
+	}
+	if (!res.done)
+		snprintf(lay.no, sizeof(lay.no), "the kernel's RNG reseeded (the state's generation changed) "
+			 "during each of %d attempts", ATTEMPTS);
+	free(out);
+	free(pred);
+}
+
+static int skipped(void)
+{
+	if (!lay.no[0])
+		return 0;
+	case_skip("%s", lay.no);
+	return 1;
+}
+
+static void report(int bad, const char *why)
+{
+	case_diag("snapshot pos %zu; draws of %zu and %zu bytes (%d fresh blocks, %d bytes of the new batch); "
+		  "attempt %u: %s", res.p, res.n1, res.n2, FRESH_BLOCKS, TAIL, res.attempts, why);
+	if (bad)
+		case_fail("the output is not ChaCha20 of the state as lib/vdso/getrandom.c makes it");
+	else
+		case_pass();
+}
+
+static void run(struct case_ctx *ctx)
+{
+	(void)ctx;
+	if (case_point("getrandom.chacha.batch") && !skipped())
+		report(res.batch_bad, res.batch_why);
+	if (case_point("getrandom.chacha.blocks") && !skipped())
+		report(res.blocks_bad, res.blocks_why);
+	if (case_point("getrandom.chacha.rekey") && !skipped())
+		report(res.rekey_bad, res.rekey_why);
+}
+
+static const struct case_spec spec = {
+	.name = "getrandom_chacha",
+	.needs = CASE_NEED_VDSO,
+	.roles = (const char *const[]){ "getrandom", NULL },
+	.setup = setup,
+	.run = run,
+};
+CASE_MAIN(spec)
