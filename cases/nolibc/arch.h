@@ -47,12 +47,16 @@
 #define VDSO_TIME		"__vdso_time"
 #define VDSO_GETCPU		"__vdso_getcpu"
 
-/* x32 passes 64-bit registers: long long keeps every argument whole */
+/* x32 passes 64-bit registers: its 32-bit pointers are zero-extended
+ * (its stack lies above 2 GiB, where sign extension would make them
+ * kernel addresses); every other argument here is a small nonnegative
+ * number, the same either way */
 static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 {
-	register long long rax __asm__("rax") = nr;
-	register long long rdi __asm__("rdi") = a, rsi __asm__("rsi") = b, rdx __asm__("rdx") = c;
-	register long long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
+	register unsigned long long rax __asm__("rax") = (unsigned long)nr;
+	register unsigned long long rdi __asm__("rdi") = (unsigned long)a, rsi __asm__("rsi") = (unsigned long)b;
+	register unsigned long long rdx __asm__("rdx") = (unsigned long)c, r10 __asm__("r10") = (unsigned long)d;
+	register unsigned long long r8 __asm__("r8") = (unsigned long)e, r9 __asm__("r9") = (unsigned long)f;
 
 	__asm__ volatile("syscall"
 			 : "+r"(rax)
