@@ -26,6 +26,7 @@
 
 #include "ktap.h"
 #include "sys.h"
+#include "vdso/bounds.h"
 #include "vdso/parse.h"
 #include "vdso/vdso.h"
 
@@ -38,6 +39,7 @@
  * system call read the same timekeeper) */
 #define ROUNDS 200
 #define MAX_CPUS 1024
+#define LIVE_MAX (16u << 20)	/* lib/vdso/live.c's bound */
 
 struct clock_name {
 	int id;
@@ -161,8 +163,7 @@ static void check_resolve(uintptr_t base, unsigned long page)
 	hdr.layout = VDSO_LAYOUT_LOADED;
 	if ((rc = vdso_parse_ehdr(&hdr)) != VDSO_OK || (rc = vdso_parse_phdrs(&hdr)) != VDSO_OK) {
 		ktap_diag_start();
-		out_str("the ELF headers at AT_SYSINFO_EHDR: ");
-		out_str("status ");
+		out_str("the ELF headers at AT_SYSINFO_EHDR: status ");
 		out_i64(rc);
 		out_str(", ");
 		out_str(hdr.err);
@@ -171,13 +172,24 @@ static void check_resolve(uintptr_t base, unsigned long page)
 		return;
 	}
 	for (unsigned i = 0; i < hdr.nloads; i++)
-		if (hdr.loads[i].offset + hdr.loads[i].filesz > extent)
-			extent = hdr.loads[i].offset + hdr.loads[i].filesz;
+		if (vdso_add(hdr.loads[i].offset, hdr.loads[i].filesz) > extent)
+			extent = vdso_add(hdr.loads[i].offset, hdr.loads[i].filesz);
+	/* a kernel vDSO is a few pages: this bound only keeps a hostile
+	 * header from making the probe below walk gigabytes */
+	if (extent > LIVE_MAX) {
+		ktap_diag_start();
+		out_str("the vDSO's PT_LOADs claim ");
+		out_u64(extent);
+		out_str(" bytes");
+		out_end();
+		ktap_fail();
+		return;
+	}
 	extent = (extent + page - 1) & ~(uint64_t)(page - 1);
 	for (uint64_t off = 0; off < extent; off += page * sizeof(vec)) {
 		uint64_t chunk = extent - off < page * sizeof(vec) ? extent - off : page * sizeof(vec);
 
-		if (extent > (16u << 20) || sys_mincore((void *)(base + (uintptr_t)off), (size_t)chunk, vec) != 0) {
+		if (sys_mincore((void *)(base + (uintptr_t)off), (size_t)chunk, vec) != 0) {
 			ktap_diag_start();
 			out_str("the vDSO's PT_LOADs reach ");
 			out_u64(extent);
@@ -190,8 +202,7 @@ static void check_resolve(uintptr_t base, unsigned long page)
 	rc = vdso_open_mapped(&img, (const void *)base, (size_t)extent);
 	if (rc != VDSO_OK) {
 		ktap_diag_start();
-		out_str("libvdso refused the image: ");
-		out_str("status ");
+		out_str("libvdso refused the image: status ");
 		out_i64(rc);
 		out_str(", ");
 		out_str(img.err);
