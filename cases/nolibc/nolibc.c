@@ -47,7 +47,10 @@ struct clock_name {
 };
 
 /* the ids clock_gettime can accept (10 was CLOCK_SGI_CYCLE, never on
- * Linux; 16..23 are the auxiliary clocks of 6.17+, when enabled) */
+ * Linux; 16..23 are the auxiliary clocks of 6.17+, when enabled), and the
+ * CPU-time clocks of this process and thread as the kernel encodes them
+ * (~pid << 3 | CPUCLOCK_SCHED, 4 for a thread; pid 0 is the caller):
+ * what clock_getcpuclockid and pthread_getcpuclockid give */
 static const struct clock_name clocks[] = {
 	{ 0, "CLOCK_REALTIME" },	{ 1, "CLOCK_MONOTONIC" },
 	{ 2, "CLOCK_PROCESS_CPUTIME_ID" }, { 3, "CLOCK_THREAD_CPUTIME_ID" },
@@ -59,6 +62,7 @@ static const struct clock_name clocks[] = {
 	{ 19, "CLOCK_AUX3" },		{ 20, "CLOCK_AUX4" },
 	{ 21, "CLOCK_AUX5" },		{ 22, "CLOCK_AUX6" },
 	{ 23, "CLOCK_AUX7" },
+	{ ~0 * 8 | 2, "process_cpuclock" },	{ ~0 * 8 | 6, "thread_cpuclock" },
 };
 #define NCLOCKS (sizeof(clocks) / sizeof(clocks[0]))
 
