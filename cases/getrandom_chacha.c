@@ -17,8 +17,9 @@
  *  - then ChaCha20(key, 0..k-1), then ChaCha20(key, k)'s first bytes
  *    (getrandom.chacha.blocks);
  *  - the state afterwards holds ChaCha20(key, k..k+1) as batch and new
- *    key, and the next call's fresh block is ChaCha20(new key, 0)
- *    (getrandom.chacha.rekey).
+ *    key, and two more draws (one with a fresh block of the new key, one
+ *    that only refills) give what a model of the kernel's algorithm
+ *    gives, and leave the states it leaves (getrandom.chacha.rekey).
  * The reference is lib/case/chacha20.c (checked against RFC 8439).
  *
  * The layout is the kernel's, not an ABI: setup() first confirms it with
@@ -77,11 +78,6 @@ static uint64_t generation(const unsigned char *st)
 
 	memcpy(&v, st + BATCH_KEY, lay.gen_len);	/* nonzero is all that is asked of it */
 	return v;
-}
-
-static void key_of(const unsigned char *st, uint32_t key[8])
-{
-	memcpy(key, st + KEY_OFF, KEY_LEN);	/* native words, as the vDSO reads them */
 }
 
 /* the kernel's struct: 128 bytes, the generation (8 bytes on 64-bit
@@ -157,89 +153,131 @@ static int compare(const unsigned char *got, const unsigned char *want, size_t n
 	return 0;
 }
 
+/* The kernel's algorithm (lib/vdso/getrandom.c, __cvdso_getrandom_data
+ * from more_batch on) on a model of the state's batch_key and pos. */
+struct model {
+	unsigned char batch_key[BATCH_KEY];
+	size_t pos;
+};
+
+static void take_batch(struct model *m, unsigned char **out, size_t *n)
+{
+	size_t take = *n < BATCH - m->pos ? *n : BATCH - m->pos;
+
+	memcpy(*out, m->batch_key + m->pos, take);
+	memset(m->batch_key + m->pos, 0, take);	/* memcpy_and_zero_src */
+	m->pos += take;
+	*out += take;
+	*n -= take;
+}
+
+static void model_draw(struct model *m, unsigned char *out, size_t n)
+{
+	uint32_t key[8];
+	size_t k;
+
+	take_batch(m, &out, &n);
+	if (!n)
+		return;
+	memcpy(key, m->batch_key + KEY_OFF, KEY_LEN);
+	k = n / CHACHA20_BLOCK;
+	chacha20_vdso_blocks(key, 0, k, out);
+	out += k * CHACHA20_BLOCK;
+	n -= k * CHACHA20_BLOCK;
+	/* the counter goes on from k: the refill, and the new key */
+	chacha20_vdso_blocks(key, k, BATCH_KEY / CHACHA20_BLOCK, m->batch_key);
+	m->pos = 0;
+	take_batch(m, &out, &n);
+}
+
+/* the state against the model: batch_key and pos */
+static int state_differs(const unsigned char *st, const struct model *m, const char *when, char *why, size_t wl)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "the state's batch and key %s", when);
+	if (compare(st, m->batch_key, BATCH_KEY, 0, what, why, wl))
+		return 1;
+	if (st[lay.pos_off] != m->pos) {
+		snprintf(why, wl, "pos %s is %u, expected %zu", when, st[lay.pos_off], m->pos);
+		return 1;
+	}
+	return 0;
+}
+
 /* One attempt: 0 when the comparisons were made, 1 when the kernel's
- * RNG reseeded meanwhile (the snapshot no longer applies). */
+ * RNG reseeded meanwhile (the snapshot no longer applies).  Three draws
+ * from a snapshot: one through the rest of the batch, FRESH_BLOCKS fresh
+ * blocks and TAIL bytes of the refilled batch; one through that batch,
+ * one fresh block of the new key and 5 bytes; one through that batch and
+ * 7 bytes of a refill with no fresh block before it. */
 static int attempt(unsigned char *out, unsigned char *pred)
 {
-	unsigned char *st = g.state, snap[256], after[256];
-	uint32_t key[8], key2[8];
-	size_t p, k = FRESH_BLOCKS, rest;
+	unsigned char *st = g.state, snap[256];
+	struct model m;
+	size_t rest, more[2];
 	ssize_t r;
 
 	/* leave a partly used batch, then snapshot it */
 	if (vgr_draw(&g, out, 7, 0) != 7)
 		return 1;
 	memcpy(snap, st, g.state_size);
-	p = snap[lay.pos_off];
-	if (p >= BATCH) {
+	memcpy(m.batch_key, snap, BATCH_KEY);
+	m.pos = snap[lay.pos_off];
+	res.p = m.pos;
+	if (m.pos >= BATCH) {
 		/* the kernel's 7-byte draw leaves at least 7 bytes consumed and
 		 * a refill at most 7 bytes back: never an empty batch */
-		snprintf(res.batch_why, sizeof(res.batch_why), "pos %zu after a 7-byte draw: no batch left", p);
+		snprintf(res.batch_why, sizeof(res.batch_why), "pos %zu after a 7-byte draw: no batch left", m.pos);
 		res.batch_bad = res.blocks_bad = res.rekey_bad = 1;
 		snprintf(res.blocks_why, sizeof(res.blocks_why), "%s", res.batch_why);
 		snprintf(res.rekey_why, sizeof(res.rekey_why), "%s", res.batch_why);
 		return 0;
 	}
-	rest = BATCH - p;
-	res.p = p;
-	res.n1 = rest + k * CHACHA20_BLOCK + TAIL;
+	rest = BATCH - m.pos;
+	res.n1 = rest + FRESH_BLOCKS * CHACHA20_BLOCK + TAIL;
 	r = vgr_draw(&g, out, res.n1, 0);
-	memcpy(after, st, g.state_size);
+	if (generation(st) != generation(snap))
+		return 1;
 	if (r != (ssize_t)res.n1) {
-		snprintf(res.blocks_why, sizeof(res.blocks_why), "a %zu-byte draw returned %zd", res.n1, r);
+		snprintf(res.batch_why, sizeof(res.batch_why), "a %zu-byte draw returned %zd", res.n1, r);
 		res.batch_bad = res.blocks_bad = res.rekey_bad = 1;
-		snprintf(res.batch_why, sizeof(res.batch_why), "%s", res.blocks_why);
-		snprintf(res.rekey_why, sizeof(res.rekey_why), "%s", res.blocks_why);
+		snprintf(res.blocks_why, sizeof(res.blocks_why), "%s", res.batch_why);
+		snprintf(res.rekey_why, sizeof(res.rekey_why), "%s", res.batch_why);
 		return 0;
 	}
-	if (generation(after) != generation(snap))
-		return 1;
-
-	/* the prediction: batch rest, k fresh blocks, then blocks k, k+1 as
-	 * the new batch and key */
-	key_of(snap, key);
-	memcpy(pred, snap + p, rest);
-	chacha20_vdso_blocks(key, 0, k, pred + rest);
-	chacha20_vdso_blocks(key, k, 2, pred + rest + k * CHACHA20_BLOCK);
+	model_draw(&m, pred, res.n1);
 	res.batch_bad = compare(out, pred, rest, 0, "the output: the snapshot's batch[pos..96)", res.batch_why,
 				sizeof(res.batch_why));
-	res.blocks_bad = compare(out + rest, pred + rest, k * CHACHA20_BLOCK + TAIL, rest,
-				 "the output: ChaCha20(key, counter 0..)", res.blocks_why,
-				 sizeof(res.blocks_why));
+	res.blocks_bad = compare(out + rest, pred + rest, res.n1 - rest, rest,
+				 "the output: ChaCha20(key, counter 0..)", res.blocks_why, sizeof(res.blocks_why));
+	res.rekey_bad = state_differs(st, &m, "after the draw", res.rekey_why, sizeof(res.rekey_why));
 
-	/* the state now: new batch with TAIL bytes consumed (zeroed), pos
-	 * TAIL, key from block k+1's second half */
-	{
-		unsigned char *nb = pred + rest + k * CHACHA20_BLOCK, want[BATCH_KEY];
+	/* the new key at work, through the fresh-block path and the
+	 * refill-only path */
+	more[0] = (BATCH - TAIL) + CHACHA20_BLOCK + 5;
+	more[1] = (BATCH - 5) + 7;
+	res.n2 = more[0] + more[1];
+	for (int i = 0; i < 2 && !res.rekey_bad; i++) {
+		char what[96];
 
-		memcpy(want, nb, BATCH_KEY);
-		memset(want, 0, TAIL);
-		res.rekey_bad = compare(after, want, BATCH_KEY, 0, "the state after the draw: batch and key",
-					res.rekey_why, sizeof(res.rekey_why));
-		if (!res.rekey_bad && after[lay.pos_off] != TAIL) {
-			snprintf(res.rekey_why, sizeof(res.rekey_why), "pos after the draw is %u, expected %d",
-				 after[lay.pos_off], TAIL);
-			res.rekey_bad = 1;
-		}
-		if (res.rekey_bad)
-			return 0;
-		/* the next call: the rest of the new batch, then a fresh block
-		 * of the new key */
-		key_of(after, key2);
-		res.n2 = (BATCH - TAIL) + CHACHA20_BLOCK + 5;
-		r = vgr_draw(&g, out, res.n2, 0);
-		if (r != (ssize_t)res.n2) {
-			snprintf(res.rekey_why, sizeof(res.rekey_why), "the next %zu-byte draw returned %zd", res.n2, r);
-			res.rekey_bad = 1;
-			return 0;
-		}
+		r = vgr_draw(&g, out, more[i], 0);
 		if (generation(st) != generation(snap))
 			return 1;
-		memcpy(pred, want + TAIL, BATCH - TAIL);
-		chacha20_vdso_blocks(key2, 0, 2, pred + BATCH - TAIL);
-		res.rekey_bad = compare(out, pred, res.n2, 0, "the next draw: new batch, then ChaCha20(new key, 0..)",
-					res.rekey_why, sizeof(res.rekey_why));
+		if (r != (ssize_t)more[i]) {
+			snprintf(res.rekey_why, sizeof(res.rekey_why), "a %zu-byte draw returned %zd", more[i], r);
+			res.rekey_bad = 1;
+			break;
+		}
+		model_draw(&m, pred, more[i]);
+		snprintf(what, sizeof(what), "the output of draw %d (%zu bytes) after the rekey", i + 1, more[i]);
+		res.rekey_bad = compare(out, pred, more[i], 0, what, res.rekey_why, sizeof(res.rekey_why)) ||
+				state_differs(st, &m, "after it", res.rekey_why, sizeof(res.rekey_why));
 	}
+	if (!res.rekey_bad)
+		snprintf(res.rekey_why, sizeof(res.rekey_why), "the state after the first draw, and two more draws of "
+			 "%zu and %zu bytes with the keys it erased into the state, and their states, as predicted",
+			 more[0], more[1]);
 	return 0;
 }
 
@@ -279,8 +317,8 @@ static int skipped(void)
 
 static void report(int bad, const char *why)
 {
-	case_diag("snapshot pos %zu; draws of %zu and %zu bytes (%d fresh blocks, %d bytes of the new batch); "
-		  "attempt %u: %s", res.p, res.n1, res.n2, FRESH_BLOCKS, TAIL, res.attempts, why);
+	case_diag("snapshot pos %zu; a draw of %zu bytes (%d fresh blocks, %d bytes of the new batch), then %zu "
+		  "more; attempt %u: %s", res.p, res.n1, FRESH_BLOCKS, TAIL, res.n2, res.attempts, why);
 	if (bad)
 		case_fail("the output is not ChaCha20 of the state as lib/vdso/getrandom.c makes it");
 	else
