@@ -9,15 +9,19 @@ KSFT_DIR ?=
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
 CSTD     := -std=c11 -D_GNU_SOURCE
+# CPPFLAGS, CFLAGS and LDFLAGS are the builder's: a distribution's
+# hardening flags (dpkg-buildflags: fortify, stack protector, relro, now)
+# reach every object, case and program the packages ship
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Ilib -MMD -MP
+ALL_CFLAGS = $(CSTD) $(WARN) $(CPPFLAGS) $(CFLAGS) -Ilib -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 comma := ,
 GUEST_ARCHES := x86_64 aarch64
 
 .PHONY: all nolibc-all nolibc-fakes asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
-	install install-lib clean deps deps-test deps-qemu \
+	install install-lib install-bin man shlib test-deb clean deps deps-test deps-qemu deps-deb \
+	deps-lava test-lava \
 	test-distro test-kernels bench-kernels $(GUEST_ARCHES:%=guest-%)
 
 # --- sources, by layer -------------------------------------------------------
@@ -76,7 +80,7 @@ $(B)/$(1)/libvdsotool.a: $$(TOOL_SRCS:%.c=$(B)/$(1)/obj/%.o)
 $(4)/%$(5): cases/%.c $(B)/$(1)/libcase.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a $$(HEADERS)
 	@mkdir -p $$(@D)
 	@rm -f $$@
-	$(2) $$(CSTD) $$(WARN) $$(CFLAGS) $(3) $$(CASE_INC) $(6) -o $$@ $$< \
+	$(2) $$(CSTD) $$(WARN) $$(CPPFLAGS) $$(CFLAGS) $(3) $$(CASE_INC) $$(LDFLAGS) $(6) -o $$@ $$< \
 		$(B)/$(1)/libcase.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a -ldl -lpthread \
 		$(if $(findstring -static,$(6)),$$(STATIC_QUIET))
 	@test -x $$@
@@ -92,6 +96,8 @@ $(eval $(call abi,native,$(CC),,$(B)/cases,,))
 $(eval $(call abi,m32,$(CC),$(M32_FLAGS),$(B)/cases,-i386,))
 $(eval $(call abi,x32,$(CC),$(X32_FLAGS),$(B)/cases,-x32,))
 $(eval $(call abi,asan,$(CC),$(SAN),$(B)/asan/cases,,))
+# position-independent objects for libvdso.so (no cases are built from them)
+$(eval $(call abi,pic,$(CC),-fPIC,$(B)/pic/cases,,))
 $(eval $(call abi,fuzz,$(CLANG),-O1 -fsanitize=fuzzer-no-link$(comma)address$(comma)undefined -fno-sanitize-recover=all,$(B)/fuzz/cases,,))
 # the guests' initramfs has no libc: static cases for each guest architecture
 AARCH64_CC ?= aarch64-linux-gnu-gcc
@@ -201,7 +207,7 @@ all: $(NOLIBC_CASES)
 # tool(CONFIG, OUT, FLAGS): vdsotool linked from one build's libraries
 define tool
 $(2): $(B)/$(1)/obj/lib/vdsotool/main.o $(B)/$(1)/libvdsotool.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a
-	$$(CC) $$(CFLAGS) $(3) -o $$@ $$^ -ldl $$(TOOL_LIBS)
+	$$(CC) $$(CFLAGS) $(3) $$(LDFLAGS) -o $$@ $$^ -ldl $$(TOOL_LIBS)
 endef
 $(eval $(call tool,native,$(B)/vdsotool,))
 $(eval $(call tool,asan,$(B)/asan/vdsotool,$(SAN)))
@@ -252,6 +258,9 @@ deps:
 deps-test:
 	@./install-deps test
 
+deps-deb:
+	@./install-deps deb
+
 # summary on the terminal; KTAP log, JUnit XML and JSON under $(B)/results
 # deps first, then a fresh make: what can be built (-m32, -mx32) is decided
 # when the Makefile is read, which must be after the install
@@ -262,7 +271,7 @@ run: deps
 
 run_tests: run
 
-test: deps-test deps-qemu
+test: deps-test deps-qemu deps-lava
 	$(MAKE) all asan fakes
 	VDSOCONF_BUILD=$(abspath $(B)) VDSOCONF_REQUIRE_ASAN=1 $(PYTHON) -m pytest -p no:cacheprovider tests
 
@@ -283,12 +292,16 @@ $(B)/bench/bench_distro: lib/bench/bench_distro.c $(BENCH_LIBS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(BENCH_LIBS) -ldl $(TOOL_LIBS)
 
+# the SVG plots (runner/plots) go into $(B)/bench: the latency
+# distribution per clock always, boot to results when bench-kernels ran
 bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro $(B)/cases/clock_gettime fixtures lint-fixtures
 	$(B)/bench/bench_lookup $(B)/fixtures/valid/*.so
-	$(B)/bench/bench_calls
+	$(B)/bench/bench_calls --samples $(B)/bench/latency.txt
 	$(PYTHON) lib/bench/bench_floor.py $(B)/bench/bench_calls $(B)/cases/clock_gettime
 	$(B)/bench/bench_distro --lint $(B)/fixtures/lint/*.so --extract $(wildcard $(DISTRO_CACHE)/*/vmlinu[xz]-*)
 	-$(MAKE) -s bench-kernels
+	$(PYTHON) -m runner.plots --out $(B)/bench --latency $(B)/bench/latency.txt \
+		--boot $(B)/results/bench-kernels/matrix.json
 
 # --- other kernels under QEMU (vdsoconf run --kernel, vdsoconf matrix) -------
 # guest-ARCH builds a static /init and the static cases into
@@ -330,10 +343,23 @@ test-kernels: deps-qemu all
 # seconds from QEMU start to /init, to the last result, and to QEMU's end
 bench-kernels: deps-qemu
 	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --bench $(KERNELS:%=--kernel %) \
-		--out $(B)/results/bench-kernels
+		--out $(B)/results/bench-kernels --json $(B)/results/bench-kernels/matrix.json
+
+# --- LAVA ---------------------------------------------------------------------
+# optional for `make test`: without lava-dispatcher its job checks skip
+deps-lava:
+	@./install-deps lava || echo "install-deps: no lava-dispatcher; the LAVA job checks will skip" >&2
+
+# the suite as a LAVA job under Debian's lava-run, no server: one QEMU boot
+# of LAVA_KERNEL; fails when a point is missing from LAVA's results or failed
+LAVA_KERNEL ?= 6.1-amd64
+LAVA_ARCH   ?= amd64
+test-lava: deps-lava deps-qemu
+	$(PYTHON) lava/test-lava --kernel $(LAVA_KERNEL) --arch $(LAVA_ARCH) --out $(abspath $(B))/lava/test
 
 # --- install, kselftest style ------------------------------------------------
-# INSTALL_PATH/vdsoconf is a kselftest collection: the kernel's own
+# INSTALL_PATH/vdsoconf is a kselftest collection (ktap-to-lava.sh beside
+# run_vdsoconf.sh turns its output into LAVA test cases: lava/vdsoconf.yaml): the kernel's own
 # run_kselftest.sh runs it (-c vdsoconf, -t vdsoconf:CASE) from
 # kselftest-list.txt, and INSTALL_PATH/run_vdsoconf.sh from
 # vdsoconf-list.txt, which the kernel's `make install` (it rewrites
@@ -345,19 +371,81 @@ KSFT_TIMEOUT ?= 120
 install: all
 	install -d $(INSTALL_PATH)/vdsoconf
 	install -m 755 $(CASES) $(B)/vdsotool $(INSTALL_PATH)/vdsoconf/
-	install -m 755 runner/run_vdsoconf.sh $(INSTALL_PATH)/
+	install -m 755 runner/run_vdsoconf.sh lava/ktap-to-lava.sh $(INSTALL_PATH)/
 	printf 'timeout=%s\n' $(KSFT_TIMEOUT) > $(INSTALL_PATH)/vdsoconf/settings
 	printf 'vdsoconf:%s\n' $(notdir $(CASES)) > $(INSTALL_PATH)/vdsoconf-list.txt
 	{ grep -v '^vdsoconf:' $(INSTALL_PATH)/kselftest-list.txt 2>/dev/null; \
 	  cat $(INSTALL_PATH)/vdsoconf-list.txt; } > $(INSTALL_PATH)/kselftest-list.txt.new
 	mv $(INSTALL_PATH)/kselftest-list.txt.new $(INSTALL_PATH)/kselftest-list.txt
 
-# the resolver for other programs: PREFIX/lib/libvdso.a, PREFIX/include/vdsoconf/vdso.h
+# --- the resolver as a shared library ----------------------------------------
+# libvdso.so.1: the soname's 1 changes only when the ABI breaks; its exports
+# are the functions vdso.h declares, under the version node LIBVDSO_1
+# (lib/vdso/libvdso.map).  The version of the whole suite is the Debian
+# changelog's.
+VERSION  := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null)
+SONAME   := libvdso.so.1
+SHLIB    := $(B)/pic/$(SONAME).0.0
+shlib: $(SHLIB)
+$(SHLIB): $(VDSO_SRCS:%.c=$(B)/pic/obj/%.o) lib/vdso/libvdso.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=lib/vdso/libvdso.map -Wl,--no-undefined \
+		-o $@ $(filter %.o,$^)
+	ln -sf $(notdir $@) $(B)/pic/$(SONAME)
+	ln -sf $(SONAME) $(B)/pic/libvdso.so
+
+# the resolver for other programs: LIBDIR/libvdso.a, libvdso.so.1 and its
+# development link, LIBDIR/pkgconfig/vdso.pc, PREFIX/include/vdsoconf/vdso.h
 PREFIX ?= /usr/local
-install-lib: $(B)/native/libvdso.a
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vdsoconf
-	install -m 644 $(B)/native/libvdso.a $(DESTDIR)$(PREFIX)/lib/
+LIBDIR ?= $(PREFIX)/lib
+install-lib: $(B)/native/libvdso.a $(SHLIB)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include/vdsoconf
+	install -m 644 $(B)/native/libvdso.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libvdso.so
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|' \
+		lib/vdso/vdso.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/vdso.pc
 	install -m 644 lib/vdso/vdso.h $(DESTDIR)$(PREFIX)/include/vdsoconf/
+
+# --- the suite installed as a command -----------------------------------------
+# PREFIX/bin/vdsoconf and vdsotool, the cases in PREFIX/lib/vdsoconf, the
+# runner in PREFIX/share/vdsoconf (runner/paths.py finds them all from
+# there) and the manual pages, written from the commands' --help
+MAN_PAGES := $(B)/man/vdsoconf.1 $(B)/man/vdsotool.1
+man: $(MAN_PAGES)
+$(B)/man/vdsoconf.1: man/mkman.py $(shell find runner -name '*.py') debian/changelog
+	@mkdir -p $(@D)
+	VDSOCONF_PREFIX=/usr $(PYTHON) man/mkman.py --what "Linux vDSO conformance suite" \
+		--version "$(VERSION)" --see-also vdsotool -o $@ -- $(PYTHON) runner/vdsoconf
+$(B)/man/vdsotool.1: man/mkman.py $(B)/vdsotool debian/changelog
+	@mkdir -p $(@D)
+	$(PYTHON) man/mkman.py --what "inspect, extract, lint and compare vDSO images" \
+		--version "$(VERSION)" --see-also vdsoconf -o $@ -- $(B)/vdsotool
+
+install-bin: all man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/vdsoconf \
+		$(DESTDIR)$(PREFIX)/share/vdsoconf $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(CASES) $(CASES_M32) $(CASES_X32) $(DESTDIR)$(PREFIX)/lib/vdsoconf/
+	install -m 755 $(B)/vdsotool runner/vdsoconf $(DESTDIR)$(PREFIX)/bin/
+	cd runner && find . -name '*.py' -exec install -D -m 644 {} \
+		$(abspath $(DESTDIR)$(PREFIX))/share/vdsoconf/runner/{} \;
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+
+# --- the Debian packages -----------------------------------------------------
+# vdsoconf, libvdso1 and libvdso-dev built from a copy of this tree (so
+# the build's own clean and debian/ files never touch the checkout), then
+# lintian (any error fails), then the packages unpacked into a scratch root
+# and the suite run from there with its reports in $(DEB_DIR)/results.
+DEB_DIR := $(abspath $(B))/deb
+test-deb: deps-deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src $(DEB_DIR)/root
+	tar -cf - --exclude=./.git --exclude=./$(B) --exclude=__pycache__ . | tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info $(DEB_DIR)/vdsoconf_*.changes
+	for p in vdsoconf libvdso1 libvdso-dev; do dpkg-deb -x $(DEB_DIR)/$${p}_*.deb $(DEB_DIR)/root || exit 1; done
+	cd $(DEB_DIR) && root/usr/bin/vdsoconf run --results $(DEB_DIR)/results
 
 clean:
 	rm -rf $(B)

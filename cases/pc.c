@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* pc: the "is this PC in vDSO text?" classifier, at its edges, against
+/* pc: the "is this PC in vDSO text?" classifier, at its edges, at each
+ * symbol's run-time address (checked against the dynamic linker's), against
  * /proc/self/maps, against real interrupted PCs (signal sampling), and
  * after the vDSO has been moved with mremap (as CRIU does). */
+#include <dlfcn.h>
 #include <elf.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -39,16 +41,39 @@ static void check_boundaries(const struct case_ctx *ctx)
 	}
 }
 
+/* Where the image's first byte (its ELF header) is at run time. */
+static uintptr_t image_base(const struct case_ctx *ctx)
+{
+	return ctx->img.load_offset + (uintptr_t)ctx->img.loads[0].vaddr - (uintptr_t)ctx->img.loads[0].offset;
+}
+
+/* symbols.text judges st_value against the PT_LOADs, in the file; this is
+ * the run-time address, the one a profiler or unwinder is handed: libvdso's
+ * load base + st_value must be where the dynamic linker, an independent
+ * relocator, has the symbol (dladdr names a symbol starting exactly there,
+ * in the object whose ELF header libvdso found), and the classifier must
+ * count it as text. */
 static void check_symbols(const struct case_ctx *ctx)
 {
+	uintptr_t base = ctx->img.nloads ? image_base(ctx) : 0;
+
 	for (uint32_t i = 1; i < ctx->img.nsyms; i++) {
 		struct vdso_sym s;
+		Dl_info di;
 
 		if (vdso_sym_at(&ctx->img, i, &s) != VDSO_OK || s.type != STT_FUNC || s.shndx == SHN_UNDEF)
 			continue;
-		if (case_point("pc.symbol.%s%s%s", s.name, s.hidden ? "@" : "", s.hidden ? s.version : ""))
-			case_check(vdso_pc_in_text(&ctx->img, s.addr), "%s at %#lx classified outside the text", s.name,
-				   (unsigned long)s.addr);
+		if (!case_point("pc.symbol.%s%s%s", s.name, s.hidden ? "@" : "", s.hidden ? s.version : ""))
+			continue;
+		memset(&di, 0, sizeof(di));
+		if (!dladdr((void *)s.addr, &di) || (uintptr_t)di.dli_saddr != s.addr ||
+		    (uintptr_t)di.dli_fbase != base)
+			case_fail("%s: libvdso has it at %#lx (object at %#lx); the dynamic linker has %s at %p "
+				  "in the object at %p", s.name, (unsigned long)s.addr, (unsigned long)base,
+				  di.dli_sname ? di.dli_sname : "no symbol", di.dli_saddr, di.dli_fbase);
+		else
+			case_check(vdso_pc_in_text(&ctx->img, s.addr), "%s at %#lx classified outside the text",
+				   s.name, (unsigned long)s.addr);
 	}
 }
 

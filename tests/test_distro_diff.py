@@ -101,6 +101,69 @@ def test_patched_site_explained_other_byte_not(vdsotool, asan_vdsotool, live, tm
     assert "UNEXPLAINED" in r.stdout and "explained: alternative site" in r.stdout, describe(argv, r)
 
 
+# struct alt_instr as each kernel series wrote it: (entry size, width of the
+# feature field, a kernel version that wrote it: the tool breaks ties by
+# the version note)
+LAYOUTS = {14: (4, 0x061200), 12: (2, 0x060100), 13: (2, 0x050A00)}
+
+
+def relayout(data, size):
+    """The image with .altinstructions rewritten as size-byte entries (the
+    same sites, offsets recomputed for the entries' new places, the table
+    shortened, the tail zeroed) and the Linux version note set to a kernel
+    that wrote that layout."""
+    elf = elfmodel.Elf(data)
+    shdrs = elfmodel.section_headers(data, elf.cls, elf.order)
+    names = data[shdrs[elf.ehdr.e_shstrndx]["sh_offset"]:]
+    sec = next(s for s in shdrs if names[s["sh_name"]:].split(b"\0")[0] == b".altinstructions")
+    old = 14 if elf.linux_version >= 0x060200 else 12
+    old_feat = LAYOUTS[old][0]
+    entries = []
+    for e in range(0, sec["sh_size"], old):
+        at, va = sec["sh_offset"] + e, sec["sh_addr"] + e
+        io, ro = struct.unpack_from("<ii", data, at)
+        feat = int.from_bytes(data[at + 8:at + 8 + old_feat], "little")
+        entries.append((va + io, va + 4 + ro, feat, data[at + 8 + old_feat], data[at + 9 + old_feat]))
+    feat_size, version = LAYOUTS[size]
+    table = bytearray()
+    for k, (instr, repl, feat, ilen, rlen) in enumerate(entries):
+        va = sec["sh_addr"] + k * size
+        table += struct.pack("<ii", instr - va, repl - va - 4)
+        table += (feat & ((1 << 8 * feat_size) - 1)).to_bytes(feat_size, "little") + bytes([ilen, rlen])
+        table += bytes(size - len(table) % size if len(table) % size else 0)
+    out = bytearray(data)
+    out[sec["sh_offset"]:sec["sh_offset"] + sec["sh_size"]] = table + bytes(sec["sh_size"] - len(table))
+    size_field = elfmodel.SHDR[elf.cls]["sh_size"]
+    elfmodel.put(out, sec["_off"] + size_field[0], size_field[1], len(table), elf.order)
+    note = next(n for n in elf.notes if n.name == b"Linux\0" and n.n_type == 0 and n.n_descsz == 4)
+    elfmodel.put(out, note.off + 12 + 8, 4, version, elf.order)
+    return bytes(out), [(instr, instr + ilen) for instr, _, _, ilen, _ in entries]
+
+
+@pytest.mark.parametrize("size", sorted(LAYOUTS))
+def test_each_alt_instr_layout(vdsotool, live, tmp_path, size):
+    """Each kernel series' struct alt_instr is read: a byte changed inside
+    a site is explained, one outside every site is not."""
+    data = live.read_bytes()
+    if not alt_sites(data):
+        pytest.skip("the live vDSO keeps no .altinstructions (not x86, or stripped sections)")
+    base, sites = relayout(data, size)
+    (tmp_path / "base.so").write_bytes(base)
+    start, end = sites[0]
+    covered = set().union(*(range(a, b) for a, b in sites))
+    elf = elfmodel.Elf(base)
+    text = next(s.st_value for s in elf.syms[1:] if s.st_info & 0xF == 2 and s.st_value not in covered)
+    patched = bytearray(base)
+    patched[start] ^= 0xFF
+    patched[text] ^= 0x01
+    (tmp_path / "patched.so").write_bytes(patched)
+    argv, r = diff(vdsotool, tmp_path / "base.so", tmp_path / "patched.so")
+    assert r.returncode == 1, describe(argv, r)
+    doc = json.loads(r.stdout)
+    assert doc["alt_entry_size"] == size and doc["alt_sites"] == len(sites), describe(argv, r)
+    assert {(x["start"], x["explained"]) for x in doc["ranges"]} == {(start, True), (text, False)}
+
+
 def test_other_build_id_is_another_build(vdsotool, live, tmp_path):
     data = bytearray(live.read_bytes())
     elf = elfmodel.Elf(bytes(data))

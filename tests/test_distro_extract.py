@@ -17,6 +17,7 @@ import lzma
 import random
 import shutil
 import subprocess
+import zlib
 
 import pytest
 
@@ -192,6 +193,48 @@ def test_truncated_and_corrupt_streams(asan_vdsotool, tmp_path, fmt):
             assert len(r.stderr.splitlines()) == 1, describe(argv, r)
         for p in (tmp_path / f"out-{name}").iterdir():
             assert p.read_bytes() in imgs.values(), f"{name}: {p.name} is not an embedded image"
+
+
+# Where each format can first hand out output: a block format decodes a
+# whole block or nothing (bzip2 -9: 900 kB blocks; zstd: at most 128 KiB;
+# lz4 -9 frames: 4 MiB; the kernel's lz4 -l: 8 MiB), the others byte by
+# byte.  The padding puts the end of the first block before the cut.
+FIRST_BLOCK = {"bzip2": 900_000, "zstd": 128 << 10, "lz4": 4 << 20, "lz4-legacy": 8 << 20}
+
+
+def reference_prefix(fmt, cut):
+    """What an independent decoder makes of a truncated stream."""
+    if fmt == "gzip":
+        return zlib.decompressobj(31).decompress(cut)
+    if fmt in ("xz", "lzma"):
+        return lzma.LZMADecompressor(lzma.FORMAT_XZ if fmt == "xz" else lzma.FORMAT_ALONE).decompress(cut)
+    if fmt == "bzip2":
+        return bz2.BZ2Decompressor().decompress(cut)
+    tool = "zstd" if fmt == "zstd" else "lz4"
+    return subprocess.run([tool, "-d", "-q", "-c"], input=cut, capture_output=True).stdout
+
+
+@pytest.mark.parametrize("fmt", [f for f in COMPRESS if f != "raw"])
+def test_truncated_stream_keeps_the_images_before_the_cut(vdsotool, tmp_path, fmt):
+    """A kernel cut short still gives back every image that decoded before
+    the cut: two images, then more than a block of random bytes, then the
+    third and the cut, 1500 bytes before the stream's end."""
+    imgs = images(X86)
+    first, later = list(imgs.items())[:2], list(imgs.items())[2:]
+    rnd = random.Random(21)
+    data = payload([img for _, img in first], seed=21) + rnd.randbytes(FIRST_BLOCK.get(fmt, 0) + 50_000) + \
+        b"".join(img for _, img in later) + rnd.randbytes(4000)
+    stream = COMPRESS[fmt](data)
+    cut = stream[:len(stream) - 1500]
+    prefix = reference_prefix(fmt, cut)
+    want = {name: img for name, img in imgs.items() if img in prefix}
+    assert {name for name, _ in first} <= set(want), f"{fmt}: the fixture's cut falls before the first block"
+    k = tmp_path / "vmlinuz"
+    k.write_bytes(kernel(cut))
+    argv, r = extract(vdsotool, k, tmp_path / "out")
+    assert r.returncode == 0, describe(argv, r)
+    got = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    assert got == want, f"{fmt}: extracted {sorted(got)}, decoded before the cut {sorted(want)}"
 
 
 def test_malformed_fixtures_in_a_kernel(asan_vdsotool, tmp_path):

@@ -4,6 +4,7 @@ JSON, exit codes, bad input, and every malformed fixture under ASan+UBSan.
 """
 
 import json
+import re
 
 import pytest
 
@@ -96,16 +97,27 @@ def test_bad_files_one_line(asan_vdsotool, tmp_path, what):
 def test_malformed_fixtures_under_asan(asan_vdsotool):
     """Every malformed image is linted (header rules still judged), with
     one stderr line each and no sanitizer report."""
-    paths = [e["path"] for e in generated()[1]]
-    for i in range(0, len(paths), 400):
-        batch = paths[i:i + 400]
-        argv = [asan_vdsotool, "lint", "--json", "--"] + batch
+    entries = generated()[1]
+    for i in range(0, len(entries), 400):
+        batch = entries[i:i + 400]
+        argv = [asan_vdsotool, "lint", "--json", "--"] + [e["path"] for e in batch]
         r = run(argv, sanitized=True, timeout=120)
         assert not sanitizer_report(r.stderr), describe(argv[:4] + ["..."], r)
         assert r.returncode == 1, describe(argv[:4] + ["..."], r)
         doc = json.loads(r.stdout)
         assert doc["totals"]["failed"] == len(batch)
-        assert len(r.stderr.splitlines()) == len(batch)
+        # one line per file, naming that file and the rule it breaks: two
+        # lines for one image and none for another would count right in sum
+        lines = {}
+        for line in r.stderr.splitlines():
+            path = next((e["path"] for e in batch if line.startswith(f"vdsotool: {e['path']}: ")), None)
+            assert path, f"a stderr line names no file of the batch: {line}"
+            lines.setdefault(path, []).append(line)
+        for e in batch:
+            got = lines.get(e["path"], [])
+            assert len(got) == 1, f"{e['path']}: {len(got)} error lines, expected 1:\n" + "\n".join(got)
+            assert re.search(e["rule"], got[0].split(f"{e['path']}: ", 1)[1]), \
+                f"{e['path']}: the error does not name the rule broken (/{e['rule']}/): {got[0]}"
 
 
 def test_rule_fixtures_under_asan(asan_vdsotool):

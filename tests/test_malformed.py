@@ -1,12 +1,15 @@
 """Every malformed image is rejected at open time, cleanly, under ASan+UBSan.
 
 Contract: exit status exactly 1, exactly one non-empty stderr line
-"vdsotool: FILE: message", and nothing from the sanitizers.  Files that are
+"vdsotool: FILE: message" whose message names the rule the variant breaks
+(the pattern each variant declares in fixtures/mutations.py), and nothing
+from the sanitizers.  Files that are
 not images at all (empty, a directory, ...) are rejected the same way;
 usage errors exit 2.
 """
 
 import os
+import re
 import stat
 
 import pytest
@@ -37,8 +40,22 @@ def test_malformed_rejected(asan_inspect_results, asan_vdsotool, malformed_image
     argv = [asan_vdsotool, "inspect", malformed_image]
     try:
         assert_rejected(argv, r, malformed_image)
+        message = r.stderr.split(f"{malformed_image}: ", 1)[1]
+        assert re.search(entry["rule"], message), \
+            f"the rejection does not name the rule broken (/{entry['rule']}/)\n" + describe(argv, r)
     except AssertionError as e:
         raise AssertionError(f"{entry['description']} (breaks: {entry['violates']})\n{e}")
+
+
+def test_rules_tell_variants_apart(malformed_manifest):
+    """A rule that any rejection would match checks nothing: each one
+    declared must fail to match the message its variant would get if the
+    tool named some other rule (here: every other rule's own name)."""
+    rules = {e["rule"] for e in malformed_manifest.values()}
+    assert all(rules), "a malformed variant declares no rule"
+    for rule in rules:
+        others = [o for o in rules if o != rule and not re.search(rule, o)]
+        assert others, f"rule /{rule}/ matches the text of every other rule"
 
 
 def test_valid_accepted(asan_inspect_results, asan_vdsotool, valid_image):

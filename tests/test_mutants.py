@@ -14,30 +14,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO))
 from runner.core import ktap  # noqa: E402
 
-FILE = "lib/vdso/text.c"
-MUTANTS = {
-    # the last text byte's successor counted in
-    "end_inclusive": ([("vaddr < img->text[i].end", "vaddr <= img->text[i].end")],
-                      ["pc.boundary.after"]),
-    # run-time addresses translated one byte off
-    "translate_off_by_one": ([("pc < img->load_offset", "pc + 1 < img->load_offset"),
-                              ("(uint64_t)(pc - img->load_offset)", "(uint64_t)(pc + 1 - img->load_offset)")],
-                             ["pc.boundary.before", "pc.boundary.last"]),
-    # every loaded address is vDSO text
-    "always_in": ([("if (!img->loaded || pc < img->load_offset)\n\t\treturn 0;",
-                    "if (img->loaded)\n\t\treturn 1;")],
-                  ["pc.outside.main", "pc.outside.libc", "pc.outside.heap", "pc.outside.stack",
-                   "pc.sample.time", "pc.sample.getcpu"]),
-    # a resolver that keeps using AT_SYSINFO_EHDR after the vDSO moved
-    # (what broke Go programs restored by CRIU)
-    "stale_base": ([("img->load_offset = (uintptr_t)addr + (uintptr_t)img->loads[0].offset -",
-                     "img->load_offset = (uintptr_t)getauxval(AT_SYSINFO_EHDR) + (uintptr_t)img->loads[0].offset -")],
-                   ["pc.mremap"], "lib/vdso/open_mapped.c"),
-    # Go's inVDSOPage: only the first page of the text
-    "one_page": ([("img->text[img->ntext].end = s->vaddr + s->memsz;",
-                   "img->text[img->ntext].end = s->vaddr + (s->memsz < 4096 ? s->memsz : 4096);")],
-                 ["pc.maps"]),
-}
+from mutants import FILE, MUTANTS  # noqa: E402
 
 
 @pytest.fixture(scope="module")

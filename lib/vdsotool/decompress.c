@@ -247,32 +247,47 @@ static enum dc_status bzip2(const unsigned char *in, size_t n, struct out *o, st
 	return finish(r, o, used, 0, "bzip2: corrupt (error %d)", rc);
 }
 
+/* xz and lzma are fed in slices and asked for output in slices.  A call
+ * that fails hands back its output unfinished (liblzma's BCJ filters
+ * convert a call's output only when the call succeeds), so that output is
+ * dropped; in slices, only the last slice before the damage is lost, not
+ * everything decoded since the start. */
+#define XZ_SLICE_IN 4096u
+#define XZ_SLICE_OUT 16384u
+
 static enum dc_status xz(const unsigned char *in, size_t n, int alone, struct out *o, struct dc_result *r)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	lzma_ret rc = alone ? lzma_alone_decoder(&s, DC_MEMLIMIT) : lzma_stream_decoder(&s, DC_MEMLIMIT, 0);
 	const char *what = alone ? "lzma" : "xz";
+	size_t given = 0;
 
 	if (rc != LZMA_OK)
 		return finish(r, o, 0, 0, "%s: cannot initialise", what);
 	s.next_in = in;
-	s.avail_in = n;
+	s.avail_in = 0;
 	while (rc == LZMA_OK) {
 		size_t avail = room(o, n * 4);
 
 		if (!avail)
 			break;
+		if (!s.avail_in && given < n) {
+			s.avail_in = n - given < XZ_SLICE_IN ? n - given : XZ_SLICE_IN;
+			given += s.avail_in;
+		}
 		s.next_out = o->data + o->len;
-		s.avail_out = avail;
-		rc = lzma_code(&s, LZMA_FINISH);
-		o->len += avail - s.avail_out;
+		s.avail_out = avail < XZ_SLICE_OUT ? avail : XZ_SLICE_OUT;
+		size_t out0 = s.avail_out;
+		rc = lzma_code(&s, given == n ? LZMA_FINISH : LZMA_RUN);
+		if (rc == LZMA_OK || rc == LZMA_STREAM_END)
+			o->len += out0 - s.avail_out;
 	}
 	lzma_end(&s);
 	if (rc == LZMA_STREAM_END)
-		return finish(r, o, n - s.avail_in, 1, NULL);
+		return finish(r, o, given - s.avail_in, 1, NULL);
 	if (CAPPED(o) && rc == LZMA_OK)
-		return finish(r, o, n - s.avail_in, 0, CAP_MSG);
-	return finish(r, o, n - s.avail_in, 0, "%s: %s", what,
+		return finish(r, o, given - s.avail_in, 0, CAP_MSG);
+	return finish(r, o, given - s.avail_in, 0, "%s: %s", what,
 		      rc == LZMA_BUF_ERROR ? "truncated" : rc == LZMA_MEMLIMIT_ERROR ? "needs too much memory" : "corrupt");
 }
 

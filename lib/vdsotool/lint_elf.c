@@ -26,8 +26,13 @@ void lint_raw_read(struct lint_raw *raw, const unsigned char *p, size_t n)
 	}
 	if ((p[EI_CLASS] != ELFCLASS32 && p[EI_CLASS] != ELFCLASS64) ||
 	    (p[EI_DATA] != ELFDATA2LSB && p[EI_DATA] != ELFDATA2MSB) || p[EI_VERSION] != EV_CURRENT) {
-		snprintf(raw->err, sizeof(raw->err), "e_ident class %u, data %u, version %u: not a valid ELF identification",
-			 p[EI_CLASS], p[EI_DATA], p[EI_VERSION]);
+		/* named by the first field that is wrong, as the open errors are */
+		const char *bad = p[EI_CLASS] != ELFCLASS32 && p[EI_CLASS] != ELFCLASS64 ? "EI_CLASS"
+				  : p[EI_DATA] != ELFDATA2LSB && p[EI_DATA] != ELFDATA2MSB ? "EI_DATA"
+											  : "EI_VERSION";
+
+		snprintf(raw->err, sizeof(raw->err), "%s: e_ident class %u, data %u, version %u is not a valid ELF "
+			 "identification", bad, p[EI_CLASS], p[EI_DATA], p[EI_VERSION]);
 		return;
 	}
 	raw->elfclass = p[EI_CLASS] == ELFCLASS64 ? 64 : 32;

@@ -15,7 +15,7 @@ from runner.faults import rates
 from runner.faults.detect import matrices
 from runner.faults.fakes import FAKES_DIR, abi_cases, is_faithful, load_fakes
 from runner.faults.table import render
-from runner.paths import BUILD, DEFAULT_CASES_DIR, REPO
+from runner.paths import BUILD, DEFAULT_CASES_DIR, REPO, SOURCE_TREE
 from runner.report.progress import Progress
 
 
@@ -51,6 +51,9 @@ def build_fakes() -> None:
     """The checkout's own fakes are built (or brought up to date) here, so
     that the command works without a separate `make fakes`; a --fakes-dir
     of someone else's is taken as it is."""
+    if not SOURCE_TREE:
+        raise FileNotFoundError("the fakes are built from vdsoconf's source tree; "
+                                "give --fakes-dir a directory built by 'make fakes'")
     r = subprocess.run(["make", "-s", "-C", str(REPO), f"B={BUILD}", "fakes"],
                        capture_output=True, text=True)
     if r.returncode:

@@ -24,7 +24,7 @@ from runner.lint.inputs import is_image, safe_label, split_label
 from runner.lint.report import junit, summary
 from runner.lint.run import lint
 from runner.lint.vdsotool import TOOL
-from runner.paths import RESULTS
+from runner.paths import RESULTS, help_path
 
 LINT_RESULTS = RESULTS / "lint"
 
@@ -37,20 +37,20 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="[LABEL=]IMAGE_OR_KERNEL")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--junit", default=str(LINT_RESULTS / "junit.xml"), metavar="FILE",
-                   help="JUnit XML report (default: build/results/lint/junit.xml; '' for none)")
+                   help=f"JUnit XML report (default: {help_path(LINT_RESULTS / 'junit.xml')}; '' for none)")
     p.add_argument("--json", default=str(LINT_RESULTS / "report.json"), metavar="FILE",
-                   help="JSON report (default: build/results/lint/report.json; '' for none)")
+                   help=f"JSON report (default: {help_path(LINT_RESULTS / 'report.json')}; '' for none)")
     p.add_argument("--extract-dir", default=str(LINT_RESULTS / "images"), metavar="DIR",
-                   help="where the images of kernels go (default: build/results/lint/images)")
+                   help=f"where the images of kernels go (default: {help_path(LINT_RESULTS / 'images')})")
     p.add_argument("--tool", default=str(TOOL), metavar="VDSOTOOL",
-                   help="the vdsotool to use (default: build/vdsotool)")
+                   help=f"the vdsotool to use (default: {help_path(TOOL)})")
     p.add_argument("-v", "--verbose", action="store_true", help="one line per rule")
     return p
 
 
 def main(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not os.access(args.tool, os.X_OK):
-        print(f"vdsoconf: {args.tool} not built (run 'make')", file=sys.stderr)
+        print(f"vdsoconf: {args.tool}: not built (run 'make', or give --tool)", file=sys.stderr)
         return 2
     inputs = []
     for arg in args.inputs:

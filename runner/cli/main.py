@@ -4,8 +4,9 @@ import argparse
 import sys
 from typing import List, Optional
 
-from runner.cli import faults, guest, lint, matrix, run
+from runner.cli import faults, guest, lava, lint, matrix, run
 from runner.cli.parser import Parser
+from runner.paths import NeedsSource, need_source
 
 
 def parser() -> Parser:
@@ -17,7 +18,7 @@ def parser() -> Parser:
     p = run.add_parser(sub)
     guest.add_arguments(p)
     p.set_defaults(main=_run, parser=p)
-    for command in (faults, lint, matrix):
+    for command in (faults, lint, matrix, lava):
         p = command.add_parser(sub)
         p.set_defaults(main=command.main, parser=p)
     return top
@@ -25,6 +26,7 @@ def parser() -> Parser:
 
 def _run(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.kernel:
+        need_source("booting a kernel (--kernel)")
         return guest.main(p, args)
     guest.refuse_without_kernel(p, args)
     return run.main(p, args)
@@ -35,4 +37,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if extra:
         # the subcommand's parser names its own --help
         args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    return args.main(args.parser, args)
+    try:
+        return args.main(args.parser, args)
+    except NeedsSource as e:
+        # an installed copy has no Makefile or kernel fetcher: one line, usage error
+        print(f"vdsoconf: {e}", file=sys.stderr)
+        return 2

@@ -26,6 +26,8 @@ from runner.matrix.columns import OUT, MatrixOptions, guest_column, host_column,
 from runner.matrix.defaults import default_kernels
 from runner.matrix.render import render, render_bench
 from runner.matrix.table import build
+from runner.paths import help_path, need_source
+from runner.plots import boot
 from runner.report.files import shown
 from runner.report.progress import Progress
 
@@ -61,7 +63,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    help="kill a case after S seconds (default: 60)")
     p.add_argument("--append", default="", metavar="ARGS", help="extra kernel command line")
     p.add_argument("--out", type=Path, default=OUT, metavar="DIR",
-                   help="one directory of reports per kernel (default: build/results/matrix)")
+                   help=f"one directory of reports per kernel (default: {help_path(OUT)})")
     p.add_argument("--json", metavar="FILE", help="write the matrix as JSON")
     p.add_argument("--bench", action="store_true",
                    help="print seconds from QEMU start to /init and to the last result per kernel")
@@ -70,6 +72,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     kernels = list(dict.fromkeys(a.kernel + a.kernels))    # the same kernel once
+    if kernels or not a.host:
+        need_source("booting kernels (vdsoconf matrix without --host alone)")
     if not kernels and not a.host:
         try:
             kernels = default_kernels(a.arch or None)
@@ -100,6 +104,11 @@ def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(m, indent=1) + "\n")
+    if a.bench:
+        a.out.mkdir(parents=True, exist_ok=True)
+        plot = a.out / "boot.svg"
+        plot.write_text(boot.draw(m, "Boot to results under QEMU TCG, per architecture"))
+        print(f"{'Boot plot:':<13}{shown(str(plot))}")
     page = html.write(m, Path(a.html) if a.html else a.out / "matrix.html")
     merged = junit.merge(m["columns"], a.out / "junit.xml")
     print(f"{'HTML page:':<13}{shown(str(page))}")

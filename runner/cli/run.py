@@ -13,8 +13,13 @@ from typing import List, Optional
 from runner.cli.parser import count, seconds
 from runner.core import target
 from runner.core.discover import cases_by_abi, find_cases, is_case
-from runner.paths import DEFAULT_CASES_DIR, RESULTS
+from runner.paths import DEFAULT_CASES_DIR, RESULTS, SOURCE_TREE, help_path
 from runner.session import RunOptions, run
+
+# (flag, file name under --results, what it holds)
+REPORTS = (("--junit", "junit.xml", "JUnit XML"),
+           ("--json", "report.json", "JSON report"),
+           ("--ktap", "ktap.log", "combined KTAP log"))
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -29,13 +34,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
                    help="kill a case after S seconds (default: 60)")
     p.add_argument("--cases-dir", type=Path, default=DEFAULT_CASES_DIR, metavar="DIR",
-                   help="where the case programs are (default: build/cases)")
-    for flag, default, what in (("--junit", "junit.xml", "JUnit XML"),
-                                ("--json", "report.json", "JSON report"),
-                                ("--ktap", "ktap.log", "combined KTAP log")):
-        p.add_argument(flag, default=str(RESULTS / default), metavar="FILE",
-                       help=f"write the {what} here (default: build/results/{default}; "
-                            "'' for none)")
+                   help=f"where the case programs are (default: {help_path(DEFAULT_CASES_DIR)})")
+    p.add_argument("--results", type=Path, default=RESULTS, metavar="DIR",
+                   help=f"write the reports into DIR (default: {help_path(RESULTS)})")
+    for flag, name, what in REPORTS:
+        p.add_argument(flag, default=None, metavar="FILE",
+                       help=f"write the {what} here (default: DIR/{name}; '' for none)")
     p.add_argument("--repeat", type=count, default=1, metavar="N",
                    help="run the whole suite N times and report results that changed")
     p.add_argument("-j", "--jobs", type=count, default=os.cpu_count() or 1, metavar="N",
@@ -44,12 +48,22 @@ def add_parser(sub) -> argparse.ArgumentParser:
     return p
 
 
+def report_file(args: argparse.Namespace, flag: str) -> str:
+    """Where one report goes: its own flag, else its name under --results."""
+    given = getattr(args, flag.lstrip("-"))
+    if given is not None:
+        return given
+    name = next(n for f, n, _ in REPORTS if f == flag)
+    return str(args.results / name)
+
+
 def run_options(args: argparse.Namespace, cases_dir: Path, cases: List[Path]) -> RunOptions:
     """The session the `run` arguments ask for, over these cases."""
     return RunOptions(cases_dir=cases_dir, cases=cases, target=args.target,
                       timeout=args.timeout, repeat=args.repeat, jobs=args.jobs,
                       filter=args.filter, verbose=args.verbose,
-                      junit=args.junit, json=args.json, ktap=args.ktap)
+                      junit=report_file(args, "--junit"), json=report_file(args, "--json"),
+                      ktap=report_file(args, "--ktap"))
 
 
 def main(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -61,8 +75,8 @@ def main(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     cases = _select(p, cases_dir, args.cases, suffix)
     if not cases:
         why = "no such directory" if not cases_dir.is_dir() else "no executable case programs"
-        print(f"vdsoconf: no cases found in {cases_dir} ({why}; build them with 'make')",
-              file=sys.stderr)
+        how = "build them with 'make'" if SOURCE_TREE else "give --cases-dir"
+        print(f"vdsoconf: no cases found in {cases_dir} ({why}; {how})", file=sys.stderr)
         return 1
     if args.target:
         print(f"vdsoconf: target {args.target}: {target.abi_of(args.target)} shared object, "

@@ -19,7 +19,7 @@ against every case.  A cell is
 import concurrent.futures
 import os
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from runner.core import ktap
 from runner.core.caserun import run_case
@@ -35,24 +35,26 @@ def owner(point: str, printed: Dict[str, Dict[str, str]]) -> str:
     return point.split(".")[0]
 
 
-# the pseudo point under which run_one reports that the kernel refused the ABI
+# the pseudo point under which run_tree reports that the kernel refused the ABI
 NOT_RUN = "<not run>"
 
 
-def run_one(case: Path, fake, timeout: float) -> Dict[str, str]:
+def run_tree(case: Path, fake, timeout: float) -> Tuple[Dict[str, str], List[str]]:
     """{point: status} of one case run against one fake (None: the live
-    vDSO); a case that did not finish properly shows up as the pseudo point
-    '<case>.run', one the kernel would not execute as {NOT_RUN: reason}."""
+    vDSO), and the names of the points that had subtests; a case that did
+    not finish properly shows up as the pseudo point '<case>.run', one the
+    kernel would not execute as {NOT_RUN: reason}."""
     r = run_case(str(case), timeout, target=fake["path"] if fake else None)
     if r.exec_skip:
-        return {NOT_RUN: r.exec_skip}
+        return {NOT_RUN: r.exec_skip}, []
     doc = ktap.parse(r.stdout)
     points = {n.name: n.status for n in doc.walk() if n.name}
+    parents = [n.name for n in doc.walk() if n.name and n.has_subtest]
     # the same whole-case judgement as a run's: a crash, a hang, a bail-out,
     # malformed KTAP or exit 1 with every point ok is a failure of its own
     if judge(r, doc).failures:
         points[f"{case.name}.run"] = "fail"
-    return points
+    return points, parents
 
 
 class _Quiet:
@@ -73,15 +75,33 @@ def _counted(progress, label: str, fn, *args):
     return result
 
 
-def areas(cases: Dict[str, Path], timeout: float, pool, progress=_Quiet()) -> Dict[str, set]:
-    """{area: cases printing points of that area}, from one live run each."""
-    live = dict(zip(cases, pool.map(
-        lambda c: _counted(progress, c, run_one, cases[c], None, timeout), cases)))
+def live_runs(cases: Dict[str, Path], timeout: float, pool, progress=_Quiet()) -> dict:
+    """{case: (points, parents)} of one live run each."""
+    return dict(zip(cases, pool.map(
+        lambda c: _counted(progress, c, run_tree, cases[c], None, timeout), cases)))
+
+
+def areas(live: dict) -> Dict[str, set]:
+    """{area: cases printing points of that area}, from the live runs."""
     owners: Dict[str, set] = {}
-    for c, points in live.items():
+    for c, (points, _) in live.items():
         for p in points.keys() - {NOT_RUN}:
             owners.setdefault(p.split(".")[0], set()).add(c)
     return owners
+
+
+def live_record(live: dict) -> dict:
+    """What the live runs printed, for the coverage check
+    (runner/faults/coverage.py): every point with its status, the points
+    that had subtests, and the cases the kernel would not execute."""
+    rec = {"points": {}, "parents": [], "not_run": {}}
+    for c, (points, parents) in sorted(live.items()):
+        if NOT_RUN in points:
+            rec["not_run"][c] = points[NOT_RUN]
+            continue
+        rec["points"].update({p: s for p, s in points.items() if p != f"{c}.run"})
+        rec["parents"] += parents
+    return rec
 
 
 def matrix(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int,
@@ -98,17 +118,18 @@ def matrices(fakes: List[dict], cases_dir: Path, timeout: float, jobs: int,
     progress = progress or _Quiet()
     native = os.uname().machine
     by_abi = {a: abi_cases(cases_dir, a) for a in {fake_abi(f, native) for f in fakes}}
-    owners = {}
+    owners, live = {}, {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
         for a, cases in by_abi.items():
             progress.start(len(cases), f"live runs ({a})")
-            owners[a] = areas(cases, timeout, ex, progress)
-    return [_fake_runs(fakes, by_abi, owners, native, timeout, jobs, progress,
+            runs = live_runs(cases, timeout, ex, progress)
+            owners[a], live[a] = areas(runs), live_record(runs)
+    return [_fake_runs(fakes, by_abi, owners, live, native, timeout, jobs, progress,
                        f" ({i + 1} of {repeat})" if repeat > 1 else "")
             for i in range(repeat)]
 
 
-def _fake_runs(fakes, by_abi, owners, native, timeout, jobs, progress, which) -> dict:
+def _fake_runs(fakes, by_abi, owners, live, native, timeout, jobs, progress, which) -> dict:
 
     def wanted(fake):
         a = fake_abi(fake, native)
@@ -125,20 +146,27 @@ def _fake_runs(fakes, by_abi, owners, native, timeout, jobs, progress, which) ->
     progress.start(len(jobs_list), "fake x case runs" + which)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
         results = dict(zip(jobs_list, ex.map(
-            lambda fc: _counted(progress, f"{fc[0]} x {fc[1]}", run_one,
+            lambda fc: _counted(progress, f"{fc[0]} x {fc[1]}", run_tree,
                                 by_abi[fake_abi(by_name[fc[0]], native)][fc[1]],
                                 by_name[fc[0]], timeout), jobs_list)))
-    out = {"cases": sorted({c for cases in by_abi.values() for c in cases}), "fakes": []}
+    out = {"cases": sorted({c for cases in by_abi.values() for c in cases}), "fakes": [], "live": live}
     for fake in fakes:
-        printed = {c: pts for (name, c), pts in results.items() if name == fake["name"]}
+        printed = {c: pts for (name, c), (pts, _) in results.items() if name == fake["name"]}
         row = {"name": fake["name"], "description": fake["description"], "abi": fake.get("abi"),
                "expect": fake["expect"], "cells": {}, "missed": [], "alarms": [], "also": [],
-               "not_run": None}
+               "not_run": None, "printed": {},
+               "parents": sorted({p for (name, _), (_, ps) in results.items() if name == fake["name"]
+                                  for p in ps})}
         refused = {c: pts[NOT_RUN] for c, pts in printed.items() if NOT_RUN in pts}
         if refused:
             row["not_run"] = next(iter(refused.values()))
             row["cells"] = dict.fromkeys(refused, "n.r.")
             printed = {c: pts for c, pts in printed.items() if c not in refused}
+        # every point the fake's runs printed, with its status: a point
+        # that only runs against some fake (an export the live vDSO lacks)
+        # is still one the coverage check asks a tripping fake for
+        for pts in printed.values():
+            row["printed"].update(pts)
         if is_faithful(fake):
             for c, pts in printed.items():
                 bad = sorted(p for p, s in pts.items() if s in ("fail", "xpass"))

@@ -7,7 +7,7 @@ The initramfs has no libc, so they are built apart from the host's cases
 import subprocess
 from pathlib import Path
 
-from runner.paths import BUILD, REPO
+from runner.paths import BUILD, REPO, need_source
 
 # the architectures the Makefile has a guest-ARCH target for
 GUEST_ARCHES = ("x86_64", "aarch64")
@@ -15,6 +15,7 @@ GUEST_ARCHES = ("x86_64", "aarch64")
 
 def static_build(arch: str) -> Path:
     """make the static cases and /init for arch; returns the build directory."""
+    need_source("booting a kernel with the suite")
     if arch not in GUEST_ARCHES:
         raise RuntimeError(f"no guest build for {arch} kernels yet: the suite boots "
                            f"{' and '.join(GUEST_ARCHES)} guests")

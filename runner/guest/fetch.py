@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Optional
 
-from runner.paths import REPO
+from runner.paths import REPO, need_source
 
 FETCH = REPO / "fixtures" / "kernels" / "fetch"
 NAMES = "SUITE-ARCH[-FLAVOUR], e.g. sid-arm64, experimental-s390x, bookworm-i386"
@@ -21,6 +21,7 @@ class Kernel:
 
 
 def _fetch(*args: str) -> subprocess.CompletedProcess:
+    need_source("fetching a Debian kernel")
     return subprocess.run([str(FETCH), *args], capture_output=True, text=True)
 
 

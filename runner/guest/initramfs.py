@@ -37,17 +37,24 @@ def _pad(n: int) -> bytes:
 
 def write(path: Path, init: Path, cases: Iterable[Path], extra_dirs=("proc", "sys", "tmp")) -> Dict[str, int]:
     """/init and /cases/<name> for each case; returns {member: size}."""
+    files = [("init", Path(init).read_bytes(), 0o755)]
+    files += [(f"cases/{c.name}", Path(c).read_bytes(), 0o755) for c in cases]
+    return write_tree(path, ("dev", "cases", *extra_dirs), files)
+
+
+def write_tree(path: Path, dirs: Iterable[str], files: Iterable[Tuple[str, bytes, int]]) -> Dict[str, int]:
+    """dirs (parents first), /dev/console, then each (member, data, mode)
+    as a regular file; returns {member: size}."""
     sizes: Dict[str, int] = {}
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:
         w = _Writer(f)
-        for d in ("dev", "cases", *extra_dirs):
+        for d in dirs:
             w.entry(d, stat.S_IFDIR | 0o755)
         name, mode, rdev = CONSOLE
         w.entry(name, mode, rdev=rdev)
-        for member, src in [("init", init)] + [(f"cases/{c.name}", c) for c in cases]:
-            data = Path(src).read_bytes()
-            w.entry(member, stat.S_IFREG | 0o755, data)
+        for member, data, perm in files:
+            w.entry(member, stat.S_IFREG | perm, data)
             sizes[member] = len(data)
         w.entry(TRAILER, 0)
     os.replace(tmp, path)

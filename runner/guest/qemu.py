@@ -113,7 +113,7 @@ def version(binary: str) -> str:
     return m.group(1) if m else "?"
 
 
-def _firmware() -> List[str]:
+def firmware() -> List[str]:
     """An unpacked QEMU still looks for its firmware under /usr/share."""
     unpacked = os.environ.get(QEMU_DIR_ENV)
     if not unpacked:
@@ -130,7 +130,7 @@ def command(kernel: Path, initrd: Path, arch: str, smp: int, case_timeout: float
         # kernel lines get a timestamp, which is how guestlog tells them apart
         "printk.time=1", "rdinit=/init", f"vdsoconf.timeout={int(case_timeout + 0.999)}",
         append.strip()]))
-    return [qemu_binary(arch) or m.qemu, "-accel", "tcg", *m.args, *_firmware(), "-smp", str(smp), "-m", memory,
+    return [qemu_binary(arch) or m.qemu, "-accel", "tcg", *m.args, *firmware(), "-smp", str(smp), "-m", memory,
             "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-no-reboot", "-kernel", str(kernel), "-initrd", str(initrd), "-append", cmdline]
 

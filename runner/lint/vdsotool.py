@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 from typing import List
 
-from runner.paths import BUILD
+from runner.paths import TOOL
 
-TOOL = BUILD / "vdsotool"
+__all__ = ["TOOL", "extract", "run_lint", "run_resolvers"]
 
 
 def extract(tool: str, path: str, label: str, out_dir: Path) -> dict:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from runner.matrix import vdsolint
+from runner.paths import BUILD
 
 CONSOLE_TAIL = 40
 SUITES = ("bookworm-backports", "bookworm", "trixie", "sid", "experimental")
@@ -145,7 +146,10 @@ def _section(col: dict, base: Path) -> List[str]:
         out.append(f"<h3>{len(failed)} failed point{'s' if len(failed) != 1 else ''}</h3>")
         for t in failed:
             out.append(f'<h4 class="point">{e(str(t["case"]))}: {e(t["name"])}</h4>')
-            text = (t.get("reason") or "") + ("\n" + t["diagnostics"] if t.get("diagnostics") else "")
+            diag = t.get("diagnostics") or ""
+            # the JSON report keeps a point's diagnostics as a list of lines
+            diag = "\n".join(diag) if isinstance(diag, list) else diag
+            text = (t.get("reason") or "") + ("\n" + diag if diag else "")
             out.append(f"<pre>{e(text.strip())}</pre>")
     tail = _tail(col.get("console_log"))
     if tail:
@@ -182,10 +186,28 @@ def render(m: dict, base: Path, title: str = "vdsoconf matrix") -> str:
                 tds.append(f'<td class="{outcome(c)}"><a href="#{anchor(c)}">{e(cell_text(c))}</a></td>')
         out.append(f"<tr><th>{e(row)}</th>{''.join(tds)}</tr>")
     out.append("</table>")
+    out += _plots(base)
     for c in cols:
         out += _section(c, base)
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _plots(base: Path) -> List[str]:
+    """Links to the plots that exist: boot to results beside the page
+    (matrix --bench), make bench's under build/bench."""
+    found = []
+    for path, what in ((base / "boot.svg", "boot to results per architecture (these kernels)"),
+                       (BUILD / "bench" / "boot.svg", "boot to results per architecture (make bench)"),
+                       (BUILD / "bench" / "latency.svg", "vDSO against system call latency per clock "
+                                                         "(make bench, this machine)")):
+        if path.is_file() and path.resolve() not in (p for p, _ in found):
+            found.append((path.resolve(), what))
+    if not found:
+        return []
+    links = ", ".join(f'<a href="{html.escape(os.path.relpath(p, base))}">{html.escape(w)}</a>'
+                      for p, w in found)
+    return [f'<p class="plots">Plots: {links}</p>']
 
 
 def write(m: dict, path: Path, title: str = "vdsoconf matrix") -> Path:

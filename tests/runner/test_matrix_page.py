@@ -143,3 +143,11 @@ def vdsotool_built():
     if not tool.exists():
         pytest.skip("vdsotool not built (make)")
     return str(tool)
+
+
+def test_diagnostics_as_the_json_report_keeps_them(tmp_path):
+    """report.json holds a point's diagnostics as a list of lines."""
+    bad = [{"name": "pc.sample.clock_gettime", "status": "fail", "reason": "",
+            "diagnostics": ["# only 19 samples", "# the timer did not fire"]}]
+    m = build([cell(tmp_path, "6.12-amd64", "k", "x86_64", bad)])
+    assert "# only 19 samples\n# the timer did not fire" in html.render(m, tmp_path)

@@ -21,6 +21,8 @@ LAYERS = {
     "runner.guest": 2,           # QEMU, the guest's console, the suite in a guest
     "runner.faults": 2,          # fakes against cases
     "runner.lint": 2,            # vdsotool extract and lint
+    "runner.plots": 2,           # the SVG plots of make bench
+    "runner.lava": 3,            # the suite as a LAVA job, LAVA's results
     "runner.plugin": 3,          # pytest: options, collection, report files
     "runner.session": 4,         # a run: RunOptions, pytest with the plugin
     "runner.matrix": 5,          # several kernels, one table

@@ -1,0 +1,1 @@
+"""The suite under LAVA: a ramdisk with the installed suite, and the job."""
