@@ -426,7 +426,7 @@ $(B)/man/vdsotool.1: man/mkman.py $(B)/vdsotool debian/changelog
 install-bin: all man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/vdsoconf \
 		$(DESTDIR)$(PREFIX)/share/vdsoconf $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(CASES) $(CASES_M32) $(CASES_X32) $(DESTDIR)$(PREFIX)/lib/vdsoconf/
+	install -m 755 $(CASES) $(CASES_M32) $(CASES_X32) $(NOLIBC_CASES) $(DESTDIR)$(PREFIX)/lib/vdsoconf/
 	install -m 755 $(B)/vdsotool runner/vdsoconf $(DESTDIR)$(PREFIX)/bin/
 	cd runner && find . -name '*.py' -exec install -D -m 644 {} \
 		$(abspath $(DESTDIR)$(PREFIX))/share/vdsoconf/runner/{} \;
