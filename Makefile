@@ -19,7 +19,7 @@ SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 comma := ,
 GUEST_ARCHES := x86_64 aarch64
 
-.PHONY: all asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
+.PHONY: all nolibc-all nolibc-fakes asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
 	install install-lib install-bin man shlib test-deb clean deps deps-test deps-qemu deps-deb \
 	deps-lava test-lava cross-armhf \
 	test-distro test-kernels bench-kernels $(GUEST_ARCHES:%=guest-%)
@@ -116,6 +116,98 @@ CASES_M32 := $(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/cases/%-i386))
 CASES_X32 := $(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/cases/%-x32))
 
 all: $(B)/native/libvdso.a $(B)/vdsotool $(CASES) $(CASES_M32) $(CASES_X32)
+
+# --- nolibc: one case without any C library, for every architecture ---------
+# cases/nolibc is freestanding: its own _start and system calls, the parse
+# and lookup steps of libvdso compiled along (no stdio, no malloc), no
+# header of any C library (-nostdinc: the compiler's own stddef.h/stdint.h
+# and cases/nolibc/include), linked -nostdlib -static with libgcc only.
+# $(B)/nolibc/ARCH/nolibc per architecture (`make nolibc-all`); the
+# machine's own, i386 and x32 are also cases under $(B)/cases.  Debian 12
+# has no loongarch64 cross compiler.
+NOLIBC_ARCHES := x86_64 i386 x32 aarch64 arm s390x ppc64le riscv64 mips64el
+NOLIBC_CC_x86_64   := $(CC)
+NOLIBC_CC_i386     := $(CC)
+NOLIBC_CC_x32      := $(CC)
+NOLIBC_CC_aarch64  := $(AARCH64_CC)
+NOLIBC_CC_arm      := arm-linux-gnueabihf-gcc
+NOLIBC_CC_s390x    := s390x-linux-gnu-gcc
+NOLIBC_CC_ppc64le  := powerpc64le-linux-gnu-gcc
+NOLIBC_CC_riscv64  := riscv64-linux-gnu-gcc
+NOLIBC_CC_mips64el := mips64el-linux-gnuabi64-gcc
+NOLIBC_FLAGS_i386  := -m32
+NOLIBC_FLAGS_x32   := -mx32
+# in Thumb code r7 is the frame pointer, and it carries the call number
+NOLIBC_FLAGS_arm   := -marm
+NOLIBC_VDSO := bounds parse headers text dynamic symtab hash version relocs notes lookup sections open_mapped
+NOLIBC_SRCS := $(wildcard cases/nolibc/*.c) $(NOLIBC_VDSO:%=lib/vdso/%.c)
+NOLIBC_DEPS := $(NOLIBC_SRCS) $(wildcard cases/nolibc/*.h cases/nolibc/include/*.h) $(HEADERS)
+# no stack protector (no canary was set up), no PIE (nothing relocates
+# the program), no unwind tables (nothing unwinds), and no loops turned
+# into calls of the memcpy/memset that rt.c defines with such loops
+NOLIBC_CFLAGS := $(CSTD) $(WARN) -O2 -g -ffreestanding -fno-builtin -nostdinc \
+	-Icases/nolibc/include -Icases/nolibc -Ilib -fno-stack-protector -fno-pie -fno-pic \
+	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns
+NOLIBC_NATIVE := $(shell uname -m)
+
+define nolibc
+$(B)/nolibc/$(1)/nolibc: $$(NOLIBC_DEPS)
+	@mkdir -p $$(@D)
+	$$(NOLIBC_CC_$(1)) $$(NOLIBC_CFLAGS) $$(NOLIBC_FLAGS_$(1)) \
+		-isystem $$(shell $$(NOLIBC_CC_$(1)) $$(NOLIBC_FLAGS_$(1)) -print-file-name=include) \
+		-nostdlib -static -no-pie -o $$@ $$(NOLIBC_SRCS) -lgcc
+endef
+$(foreach a,$(NOLIBC_ARCHES),$(eval $(call nolibc,$(a))))
+
+nolibc-all: $(NOLIBC_ARCHES:%=$(B)/nolibc/%/nolibc)
+
+# the same programs as cases, where the runner looks for them
+$(B)/cases/nolibc: $(B)/nolibc/$(NOLIBC_NATIVE)/nolibc
+	@mkdir -p $(@D)
+	cp $< $@
+$(B)/cases/nolibc-%: $(B)/nolibc/%/nolibc
+	@mkdir -p $(@D)
+	cp $< $@
+$(B)/static-x86_64/cases/nolibc: $(B)/nolibc/x86_64/nolibc
+	@mkdir -p $(@D)
+	cp $< $@
+$(B)/static-x86_64/cases/nolibc-%: $(B)/nolibc/%/nolibc
+	@mkdir -p $(@D)
+	cp $< $@
+$(B)/static-aarch64/cases/nolibc: $(B)/nolibc/aarch64/nolibc
+	@mkdir -p $(@D)
+	cp $< $@
+# Its fakes (fixtures/nolibc): vDSO images laid out as the kernel's (one
+# PT_LOAD at 0, no relocations), each linked into a copy of the program,
+# $(B)/nolibc/fakes/nolibc-FAKE[-i386], for the ABIs this machine runs.
+NOLIBC_FAKES := $(patsubst fixtures/nolibc/%.c,%,$(wildcard fixtures/nolibc/*.c))
+NOLIBC_FAKE_ABIS := x86_64 $(if $(HAVE_M32),i386)
+NOLIBC_FAKE_SUFFIX_x86_64 :=
+NOLIBC_FAKE_SUFFIX_i386 := -i386
+NOLIBC_IMAGE_FLAGS := $(CSTD) $(WARN) -O2 -ffreestanding -fno-builtin -nostdinc -Icases/nolibc/include \
+	-Icases/nolibc -fPIC -fno-stack-protector -fno-asynchronous-unwind-tables -fvisibility=hidden \
+	-shared -nostdlib -Wl,-T,fixtures/nolibc/image.lds -Wl,--version-script=fixtures/nolibc/image.map \
+	-Wl,--hash-style=both -Wl,-soname=linux-vdso.so.1 -Wl,--build-id=none
+NOLIBC_IMAGE_DEPS := fixtures/nolibc/fake.h fixtures/nolibc/image.lds fixtures/nolibc/image.map \
+	$(wildcard cases/nolibc/*.h cases/nolibc/include/*.h)
+
+define nolibc_fake
+$(B)/nolibc/fakes/$(1)$(NOLIBC_FAKE_SUFFIX_$(2)).so: fixtures/nolibc/$(1).c $$(NOLIBC_IMAGE_DEPS)
+	@mkdir -p $$(@D)
+	$$(NOLIBC_CC_$(2)) $$(NOLIBC_IMAGE_FLAGS) $$(NOLIBC_FLAGS_$(2)) \
+		-isystem $$(shell $$(NOLIBC_CC_$(2)) $$(NOLIBC_FLAGS_$(2)) -print-file-name=include) -o $$@ $$<
+
+$(B)/nolibc/fakes/nolibc-$(1)$(NOLIBC_FAKE_SUFFIX_$(2)): $(B)/nolibc/fakes/$(1)$(NOLIBC_FAKE_SUFFIX_$(2)).so fixtures/nolibc/embed.S $$(NOLIBC_DEPS)
+	$$(NOLIBC_CC_$(2)) $$(NOLIBC_CFLAGS) $$(NOLIBC_FLAGS_$(2)) \
+		-isystem $$(shell $$(NOLIBC_CC_$(2)) $$(NOLIBC_FLAGS_$(2)) -print-file-name=include) \
+		-nostdlib -static -no-pie -o $$@ $$(NOLIBC_SRCS) fixtures/nolibc/embed.S \
+		-DFAKE_IMAGE='"$$<"' -lgcc
+endef
+$(foreach f,$(NOLIBC_FAKES),$(foreach a,$(NOLIBC_FAKE_ABIS),$(eval $(call nolibc_fake,$(f),$(a)))))
+nolibc-fakes: $(foreach a,$(NOLIBC_FAKE_ABIS),$(NOLIBC_FAKES:%=$(B)/nolibc/fakes/nolibc-%$(NOLIBC_FAKE_SUFFIX_$(a))))
+
+NOLIBC_CASES := $(B)/cases/nolibc $(if $(HAVE_M32),$(B)/cases/nolibc-i386) $(if $(HAVE_MX32),$(B)/cases/nolibc-x32)
+all: $(NOLIBC_CASES)
 
 # tool(CONFIG, OUT, FLAGS): vdsotool linked from one build's libraries
 define tool
@@ -225,8 +317,11 @@ GUEST_CC_x86_64  := $(CC)
 GUEST_CC_aarch64 := $(AARCH64_CC)
 GUEST_x86_64  := $(CASE_NAMES:%=$(B)/static-x86_64/cases/%) \
 	$(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-i386)) \
-	$(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-x32))
-GUEST_aarch64 := $(CASE_NAMES:%=$(B)/static-aarch64/cases/%)
+	$(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-x32)) \
+	$(B)/static-x86_64/cases/nolibc \
+	$(if $(HAVE_M32),$(B)/static-x86_64/cases/nolibc-i386) \
+	$(if $(HAVE_MX32),$(B)/static-x86_64/cases/nolibc-x32)
+GUEST_aarch64 := $(CASE_NAMES:%=$(B)/static-aarch64/cases/%) $(B)/static-aarch64/cases/nolibc
 
 define guest
 $(B)/static-$(1)/init: runner/guest/init.c
@@ -338,7 +433,7 @@ $(B)/man/vdsotool.1: man/mkman.py $(B)/vdsotool debian/changelog
 install-bin: all man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/vdsoconf \
 		$(DESTDIR)$(PREFIX)/share/vdsoconf $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(CASES) $(CASES_M32) $(CASES_X32) $(DESTDIR)$(PREFIX)/lib/vdsoconf/
+	install -m 755 $(CASES) $(CASES_M32) $(CASES_X32) $(NOLIBC_CASES) $(DESTDIR)$(PREFIX)/lib/vdsoconf/
 	install -m 755 $(B)/vdsotool runner/vdsoconf $(DESTDIR)$(PREFIX)/bin/
 	cd runner && find . -name '*.py' -exec install -D -m 644 {} \
 		$(abspath $(DESTDIR)$(PREFIX))/share/vdsoconf/runner/{} \;

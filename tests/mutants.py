@@ -28,7 +28,7 @@ MUTANTS = {
     # (what broke Go programs restored by CRIU)
     "stale_base": ([("img->load_offset = (uintptr_t)addr + (uintptr_t)img->loads[0].offset -",
                      "img->load_offset = (uintptr_t)getauxval(AT_SYSINFO_EHDR) + (uintptr_t)img->loads[0].offset -")],
-                   ["pc.mremap"], "lib/vdso/open.c"),
+                   ["pc.mremap"], "lib/vdso/open_mapped.c"),
     # Go's inVDSOPage: only the first page of the text
     "one_page": ([("img->text[img->ntext].end = s->vaddr + s->memsz;",
                    "img->text[img->ntext].end = s->vaddr + (s->memsz < 4096 ? s->memsz : 4096);")],

@@ -6,6 +6,7 @@ per fake, so that a failure names the fake."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -72,12 +73,21 @@ def test_faults_command_verdict(detection):
     assert "fakes caught at every expected point" in r.stdout
 
 
+def nolibc_image_points():
+    """The nolibc program has no ld.so to load the fakes above; its own
+    fake vDSO images (fixtures/nolibc) trip its points, and
+    tests/test_nolibc.py holds each image to its expect: lines."""
+    return {p for f in (REPO / "fixtures" / "nolibc").glob("*.c")
+            for p in re.findall(r"expect:\s*(\S+)", f.read_text())}
+
+
 def tripping(rows):
     """The points something is shown to trip: the expected points of every
-    fake that was run (test_bug_is_caught holds each to them) and those of
-    every library mutant (test_mutants.py holds each to its own)."""
+    fake that was run (test_bug_is_caught holds each to them), those of
+    every library mutant (test_mutants.py holds each to its own) and those
+    of the nolibc program's fake images."""
     points = {p for r in rows.values() if not r["not_run"] for p in r["expect"]}
-    return points | {p for m in MUTANTS.values() for p in m[1]}
+    return points | {p for m in MUTANTS.values() for p in m[1]} | nolibc_image_points()
 
 
 @pytest.mark.parametrize("abi", sorted({fake_abi(f, os.uname().machine) for f in FAKES}))

@@ -133,7 +133,8 @@ def test_ramdisk_holds_the_installed_layout(written, tmp_path):
     out, _ = written
     listing = subprocess.run(["cpio", "-it", "--quiet", "-F", str(out / "ramdisk.cpio")],
                              capture_output=True, text=True, check=True).stdout.split()
-    static = [f"{c}{s}" for c in CASES for s in ("", "-i386", "-x32")]
+    # the cases, and the program without libc (cases/nolibc), per ABI
+    static = [f"{c}{s}" for c in CASES + ["nolibc"] for s in ("", "-i386", "-x32")]
     for member in ["init", "bin/busybox", "dev/console", "opt/vdsoconf/run_vdsoconf.sh",
                    "opt/vdsoconf/ktap-to-lava.sh", "opt/vdsoconf/vdsoconf/settings",
                    "opt/vdsoconf/vdsoconf-list.txt"]:

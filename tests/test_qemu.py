@@ -89,7 +89,7 @@ def test_suite_passes_in_debian_6_1(kernel, tmp_path):
 
 
 def test_no_vdso_is_a_failure(kernel, tmp_path):
-    r = _run("run", "--kernel", kernel, "--append", "vdso=0", "symbols", *_reports(tmp_path))
+    r = _run("run", "--kernel", kernel, "--append", "vdso=0", "symbols", "nolibc", *_reports(tmp_path))
     assert r.returncode == 1, r.stdout[-2000:]
     points = _points(json.loads((tmp_path / "report.json").read_text()))
     vdso = points["guest::guest.vdso"]
@@ -98,6 +98,9 @@ def test_no_vdso_is_a_failure(kernel, tmp_path):
     assert "every case skipped" in vdso["reason"]
     assert points["symbols::symbols.run"]["status"] == "skip"
     assert "no vDSO" in points["symbols::symbols.run"]["reason"]
+    # the program without libc finds no AT_SYSINFO_EHDR on its stack either
+    assert points["nolibc::nolibc.run"]["status"] == "skip"
+    assert "no AT_SYSINFO_EHDR" in points["nolibc::nolibc.run"]["reason"]
 
 
 def test_kernel_panic_with_console_tail(kernel, tmp_path):

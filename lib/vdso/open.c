@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Opening images from files, buffers and mappings: where the bytes come
- * from and who owns them; what they mean is parse.c's business. */
+/* Opening image files: reading the bytes and owning them; what they mean
+ * is parse.c's business (buffers and mappings: open_mapped.c). */
 #include "bounds.h"
 #include "parse.h"
 
@@ -15,43 +15,6 @@
  * reading a disk image by mistake, not a format limit. */
 #define VDSO_MAX_FILE (64u << 20)
 
-static void reset(struct vdso_image *img)
-{
-	memset(img, 0, sizeof(*img));
-}
-
-int vdso_open_buffer(struct vdso_image *img, const void *buf, size_t len)
-{
-	reset(img);
-	if (!buf && len)
-		return vdso_fail(img, VDSO_ERR_ARG, "NULL buffer of %zu bytes", len);
-	img->data = buf;
-	img->size = len;
-	img->layout = VDSO_LAYOUT_FILE;
-	return vdso_parse(img);
-}
-
-int vdso_open_mapped(struct vdso_image *img, const void *addr, size_t len)
-{
-	int rc;
-
-	reset(img);
-	if (!addr)
-		return vdso_fail(img, VDSO_ERR_ARG, "NULL image address");
-	img->data = addr;
-	img->size = len;
-	img->layout = VDSO_LAYOUT_FILE;
-	img->loaded = 1;
-	rc = vdso_parse(img);
-	if (rc == VDSO_OK) {
-		/* Go's rule: runtime = base + p_offset - p_vaddr of the first
-		 * PT_LOAD, so st_value (a vaddr) maps to where it sits. */
-		img->load_offset = (uintptr_t)addr + (uintptr_t)img->loads[0].offset -
-				   (uintptr_t)img->loads[0].vaddr;
-	}
-	return rc;
-}
-
 int vdso_open_file(struct vdso_image *img, const char *path)
 {
 	struct stat st;
@@ -59,7 +22,7 @@ int vdso_open_file(struct vdso_image *img, const char *path)
 	size_t got = 0;
 	int fd, rc;
 
-	reset(img);
+	memset(img, 0, sizeof(*img));
 	if (!path)
 		return vdso_fail(img, VDSO_ERR_ARG, "no file name");
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -125,5 +88,5 @@ void vdso_close(struct vdso_image *img)
 	if (!img)
 		return;
 	free(img->owned);
-	reset(img);
+	memset(img, 0, sizeof(*img));
 }
