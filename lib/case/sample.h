@@ -6,7 +6,7 @@
 
 #include "target.h"
 
-/* Fewer samples than this in the CPU budget means the timer hardly fired:
+/* Fewer samples than this in four CPU budgets means the timer hardly fired:
  * a 250 Hz tick gives ~62 in 0.25 s, an emulator (QEMU TCG) loses some;
  * 25 still tell 0% from 85% of samples in system calls beyond doubt. */
 #define SAMPLE_MIN 25
