@@ -144,11 +144,16 @@ static __attribute__((noinline)) uintptr_t caller(enum callfn_id id, const void 
 	uintptr_t acc = 0, a[5];
 	int64_t now;
 
-	/* once: its reference system call is no code of the function's (on
-	 * i386 it runs in the vDSO's __kernel_vsyscall) */
+	/* Samples are taken only while the function runs.  Every other
+	 * system call made while the timer ticks (the reference call here,
+	 * the time budget's below, and libc's timer_settime around the
+	 * loop) runs on i386 in the vDSO's __kernel_vsyscall, called from
+	 * libc: a sample there is in the target's text but its caller is
+	 * libc, not this function.  Where the handler outlasts the tick (an
+	 * emulated guest), the next signal is already pending when the
+	 * handler returns, and every sample lands at that one PC. */
 	callfn_prepare(&s, id, 0, a);
-	/* the time budget's system call is not sampled (on i386 it runs in
-	 * the vDSO's __kernel_vsyscall, called from libc, not from here) */
+	armed = 1;
 	do {
 		for (int k = 0; k < 4096 && nsamples < MAX_SAMPLES; k++) {
 			switch (id) {
@@ -180,6 +185,7 @@ static __attribute__((noinline)) uintptr_t caller(enum callfn_id id, const void 
 		now = case_mono_ns();
 		armed = 1;
 	} while (nsamples < MAX_SAMPLES && now < end);
+	armed = 0;
 	return acc;
 }
 
@@ -283,11 +289,9 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 		return;
 	}
 	nsamples = 0;
-	armed = 1;
 	timer_settime(timer, 0, &on, NULL);
 	caller(id, fn, case_mono_ns() + RUN_NS);
 	timer_settime(timer, 0, &off, NULL);
-	armed = 0;
 	timer_delete(timer);
 	sigaction(SIGPROF, &old, NULL);
 
