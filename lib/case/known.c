@@ -106,6 +106,13 @@ int case_known_vdso32_no_cfi(const struct case_ctx *ctx, int has_fde, const char
 	       ctx->img.has_eh_frame && !has_fde && (!symbol || !strncmp(symbol, "__vdso_", 7));
 }
 
+int case_known_vdso32_vsyscall_no_cfi(const struct case_ctx *ctx, const char *symbol, int has_fde,
+				      const char *ra_symbol, int ra_has_fde, int ra_after_call, int ra_last)
+{
+	return case_known_vdso32_no_cfi(ctx, ra_has_fde, ra_symbol) && ra_symbol && symbol &&
+	       !strcmp(symbol, "__kernel_vsyscall") && has_fde && ra_after_call && ra_last;
+}
+
 int case_known_x86_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role)
 {
 	return case_known_possible(ctx, KNOWN_X86_CHACHA_NO_CFI) && ctx->has_image &&
