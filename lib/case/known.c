@@ -40,7 +40,8 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 			"-fno-asynchronous-unwind-tables, which KBUILD_CFLAGS_32 keeps (the 64-bit vDSO's CFL "
 			"replaces it with -fasynchronous-unwind-tables), so its .eh_frame has FDEs only for "
 			"__kernel_vsyscall and the sigreturn trampolines: a DWARF unwinder stops at a PC inside "
-			"__vdso_clock_gettime and the others",
+			"__vdso_clock_gettime and the others, and at the return into them from __kernel_vsyscall "
+			"when they fall back to the system call",
 	},
 	[KNOWN_ARM64_NO_EH_FRAME] = {
 		.id = "arm64-no-eh-frame",
