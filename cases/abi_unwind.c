@@ -144,11 +144,16 @@ static __attribute__((noinline)) uintptr_t caller(enum callfn_id id, const void 
 	uintptr_t acc = 0, a[5];
 	int64_t now;
 
-	/* once: its reference system call is no code of the function's (on
-	 * i386 it runs in the vDSO's __kernel_vsyscall) */
+	/* Samples are taken only while the function runs.  Every other
+	 * system call made while the timer ticks (the reference call here,
+	 * the time budget's below, and libc's timer_settime around the
+	 * loop) runs on i386 in the vDSO's __kernel_vsyscall, called from
+	 * libc: a sample there is in the target's text but its caller is
+	 * libc, not this function.  Where the handler outlasts the tick (an
+	 * emulated guest), the next signal is already pending when the
+	 * handler returns, and every sample lands at that one PC. */
 	callfn_prepare(&s, id, 0, a);
-	/* the time budget's system call is not sampled (on i386 it runs in
-	 * the vDSO's __kernel_vsyscall, called from libc, not from here) */
+	armed = 1;
 	do {
 		for (int k = 0; k < 4096 && nsamples < MAX_SAMPLES; k++) {
 			switch (id) {
@@ -180,6 +185,7 @@ static __attribute__((noinline)) uintptr_t caller(enum callfn_id id, const void 
 		now = case_mono_ns();
 		armed = 1;
 	} while (nsamples < MAX_SAMPLES && now < end);
+	armed = 0;
 	return acc;
 }
 
@@ -219,6 +225,23 @@ static void check_eh_frame_hdr(struct case_ctx *ctx)
 			  "its code");
 }
 
+/* Whether the return address ra follows a direct call (e8 rel32) of the
+ * target's __kernel_vsyscall: the i386 vDSO's C functions call it so for
+ * their system call fallback.  The bytes are the target's mapped text. */
+static int after_vsyscall_call(const struct case_ctx *ctx, uintptr_t ra)
+{
+	const unsigned char *call = (const unsigned char *)(ra - 5);
+	char buf[64];
+	const char *name;
+	int32_t rel;
+
+	if (!vdso_pc_in_text(&ctx->img, ra - 5) || !vdso_pc_in_text(&ctx->img, ra - 1) || call[0] != 0xe8)
+		return 0;
+	memcpy(&rel, call + 1, sizeof(rel));
+	symbolise(ctx, ra + (uintptr_t)(intptr_t)rel, buf, sizeof(buf), &name);
+	return name && !strcmp(buf, "__kernel_vsyscall+0");
+}
+
 /* Why sample s did not reach the caller, into why; has_fde set. */
 static void explain(const struct case_ctx *ctx, const struct sample *s, unsigned at, int *has_fde, char *why,
 		    size_t len)
@@ -238,11 +261,37 @@ static void explain(const struct case_ctx *ctx, const struct sample *s, unsigned
 		return;
 	}
 	n = (size_t)snprintf(why, len, "from PC %s the walk went", pcs);
-	for (unsigned i = at + 1; i < s->n && n < len; i++)
-		n += (size_t)snprintf(why + n, len - n, " %#lx", (unsigned long)s->ip[i]);
+	for (unsigned i = at + 1; i < s->n && n < len; i++) {
+		char ips[64];
+
+		/* the target's frames by name: the walk through it is the tale */
+		if (vdso_pc_in_text(&ctx->img, s->ip[i] - 1))
+			symbolise(ctx, s->ip[i], ips, sizeof(ips), &name);
+		else
+			snprintf(ips, sizeof(ips), "%#lx", (unsigned long)s->ip[i]);
+		n += (size_t)snprintf(why + n, len - n, " %s", ips);
+	}
 	if (n < len)
 		snprintf(why + n, len - n, "%s and never reached the caller %p", at + 1 < s->n ? "" : " nowhere",
 			 (void *)caller);
+}
+
+/* The facts case_known_vdso32_vsyscall_no_cfi() judges, of sample s whose
+ * own frame is at (s->n: not found) */
+static int vsyscall_no_cfi(const struct case_ctx *ctx, const struct sample *s, unsigned at, int has_fde,
+			   const char *symbol)
+{
+	char buf[64];
+	const char *ra_name;
+	uintptr_t ra;
+
+	if (at + 1 >= s->n)
+		return 0;
+	/* a return address: its call is the byte before it */
+	ra = s->ip[at + 1];
+	symbolise(ctx, ra - 1, buf, sizeof(buf), &ra_name);
+	return case_known_vdso32_vsyscall_no_cfi(ctx, symbol, has_fde, ra_name, fde_covers(ra - 1),
+						 after_vsyscall_call(ctx, ra), at + 2 == s->n);
 }
 
 static void check_fn(struct case_ctx *ctx, enum callfn_id id)
@@ -252,7 +301,7 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 	struct itimerspec on = { { 0, TICK_NS }, { 0, TICK_NS } }, off = { { 0, 0 }, { 0, 0 } };
 	struct sigaction sa = { 0 }, old;
 	timer_t timer;
-	unsigned bad = 0, unknown = 0;
+	unsigned bad = 0, unknown = 0, via_vsyscall = 0;
 	int has_fde = 0, first_known = -1;
 	char why[512] = "", known_why[512] = "";
 
@@ -283,11 +332,9 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 		return;
 	}
 	nsamples = 0;
-	armed = 1;
 	timer_settime(timer, 0, &on, NULL);
 	caller(id, fn, case_mono_ns() + RUN_NS);
 	timer_settime(timer, 0, &off, NULL);
-	armed = 0;
 	timer_delete(timer);
 	sigaction(SIGPROF, &old, NULL);
 
@@ -319,6 +366,10 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 			: case_known_vdso32_no_cfi(ctx, has_fde, name)		       ? KNOWN_VDSO32_NO_CFI
 			: case_known_x86_chacha_no_cfi(ctx, has_fde, name, callfn_role(id)) ? KNOWN_X86_CHACHA_NO_CFI
 											       : -1;
+		if (known < 0 && vsyscall_no_cfi(ctx, s, at, has_fde, name)) {
+			known = KNOWN_VDSO32_NO_CFI;
+			via_vsyscall++;
+		}
 		if (known < 0 && !unknown++)
 			snprintf(why, sizeof(why), "%s", w);
 		if (known >= 0 && first_known < 0) {
@@ -331,6 +382,8 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 		return;
 	}
 	case_diag("%d samples inside the target's text", (int)nsamples);
+	if (via_vsyscall)
+		case_diag("%u in __kernel_vsyscall, whose return address is in a C function without CFI", via_vsyscall);
 	if (!bad)
 		case_pass();
 	else if (unknown)

@@ -40,7 +40,8 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 			"-fno-asynchronous-unwind-tables, which KBUILD_CFLAGS_32 keeps (the 64-bit vDSO's CFL "
 			"replaces it with -fasynchronous-unwind-tables), so its .eh_frame has FDEs only for "
 			"__kernel_vsyscall and the sigreturn trampolines: a DWARF unwinder stops at a PC inside "
-			"__vdso_clock_gettime and the others",
+			"__vdso_clock_gettime and the others, and at the return into them from __kernel_vsyscall "
+			"when they fall back to the system call",
 	},
 	[KNOWN_ARM64_NO_EH_FRAME] = {
 		.id = "arm64-no-eh-frame",
@@ -104,6 +105,13 @@ int case_known_vdso32_no_cfi(const struct case_ctx *ctx, int has_fde, const char
 {
 	return case_known_possible(ctx, KNOWN_VDSO32_NO_CFI) && ctx->has_image && ctx->img.machine == EM_386 &&
 	       ctx->img.has_eh_frame && !has_fde && (!symbol || !strncmp(symbol, "__vdso_", 7));
+}
+
+int case_known_vdso32_vsyscall_no_cfi(const struct case_ctx *ctx, const char *symbol, int has_fde,
+				      const char *ra_symbol, int ra_has_fde, int ra_after_call, int ra_last)
+{
+	return case_known_vdso32_no_cfi(ctx, ra_has_fde, ra_symbol) && ra_symbol && symbol &&
+	       !strcmp(symbol, "__kernel_vsyscall") && has_fde && ra_after_call && ra_last;
 }
 
 int case_known_x86_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role)

@@ -70,6 +70,21 @@ int case_known_getrandom_flags(const struct case_ctx *ctx, unsigned flags, ssize
 int case_known_vdso32_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol);
 
 /*
+ * KNOWN_VDSO32_NO_CFI, met through the system call: where the i386 vDSO
+ * falls back to the syscall, its C function calls __kernel_vsyscall,
+ * whose hand-written FDE is right; the walk then stops in the caller.
+ * The shape, every part required: the same image as above; the sampled
+ * PC in __kernel_vsyscall (symbol) with an FDE covering it (has_fde);
+ * the walk's next frame, the return address that FDE gave, in one of
+ * the __vdso_* functions (ra_symbol) with no FDE covering it
+ * (ra_has_fde 0), right after a direct call of __kernel_vsyscall
+ * (ra_after_call: so the FDE told the truth) and the walk's last frame
+ * (ra_last: the unwinder had nothing to go on from there).
+ */
+int case_known_vdso32_vsyscall_no_cfi(const struct case_ctx *ctx, const char *symbol, int has_fde,
+				      const char *ra_symbol, int ra_has_fde, int ra_after_call, int ra_last);
+
+/*
  * KNOWN_X86_CHACHA_NO_CFI: an x86_64 vDSO with a PT_GNU_EH_FRAME but no
  * FDE covering a PC, sampled while getrandom ran, that lies in no
  * exported symbol (its ChaCha20 routine is local).
