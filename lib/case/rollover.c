@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: MIT */
+#include "rollover.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "clocks.h"
+#include "timecheck.h"
+
+#if defined(SYS_clock_gettime64)
+#include <linux/time_types.h>
+#define HAVE_TIME64_ABI 1
+#endif
+
+/* --- references and entries ------------------------------------------------- */
+
+static long ret_errno(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
+int roll_ref_clock(const struct roll_src *s, struct roll_val *v)
+{
+	struct timespec t = { 0, 0 };
+	int rc = (int)ret_errno(syscall(SYS_clock_gettime, s->id, &t));
+
+	v->sec = t.tv_sec;
+	v->frac = t.tv_nsec;
+	return rc;
+}
+
+int roll_ref_clock64(const struct roll_src *s, struct roll_val *v)
+{
+	int rc;
+	int64_t ns = roll_clock_ns(s->id, &rc);
+
+	v->sec = ns / ROLL_NS;
+	v->frac = ns % ROLL_NS;
+	return rc;
+}
+
+int roll_ref_gettimeofday(const struct roll_src *s, struct roll_val *v)
+{
+	struct timeval tv = { 0, 0 };
+	int rc = sys_gettimeofday(&tv, NULL);
+
+	(void)s;
+	v->sec = tv.tv_sec;
+	v->frac = tv.tv_usec;
+	return rc;
+}
+
+int roll_ref_time(const struct roll_src *s, struct roll_val *v)
+{
+	long t = sys_time(NULL);
+
+	(void)s;
+	v->sec = t;
+	v->frac = 0;
+	return t < 0 && t > -4096 ? (int)t : 0;
+}
+
+int roll_vdso_clock(const struct roll_src *s, struct roll_val *v)
+{
+	struct timespec t = { -1, -1 };
+	int rc = ((vdso_clock_gettime_t)s->fn)(s->id, &t);
+
+	v->sec = t.tv_sec;
+	v->frac = t.tv_nsec;
+	return rc;
+}
+
+int roll_vdso_clock64(const struct roll_src *s, struct roll_val *v)
+{
+#ifdef HAVE_TIME64_ABI
+	struct __kernel_timespec t = { -1, -1 };
+	int rc = ((int (*)(clockid_t, struct __kernel_timespec *))s->fn)(s->id, &t);
+
+	v->sec = t.tv_sec;
+	v->frac = t.tv_nsec;
+	return rc;
+#else
+	return roll_vdso_clock(s, v);	/* 64-bit ABIs: clock_gettime is the 64-bit entry */
+#endif
+}
+
+int roll_vdso_gettimeofday(const struct roll_src *s, struct roll_val *v)
+{
+	struct timeval tv = { -1, -1 };
+	int rc = ((vdso_gettimeofday_t)s->fn)(&tv, NULL);
+
+	v->sec = tv.tv_sec;
+	v->frac = tv.tv_usec;
+	return rc;
+}
+
+int roll_vdso_time(const struct roll_src *s, struct roll_val *v)
+{
+	v->sec = (int64_t)((vdso_time_t)s->fn)(NULL);
+	v->frac = 0;
+	return 0;
+}
+
+int64_t roll_clock_ns(clockid_t id, int *rc)
+{
+#ifdef HAVE_TIME64_ABI
+	struct __kernel_timespec t = { 0, 0 };
+
+	*rc = (int)sys_clock_gettime64(id, &t);
+	return (int64_t)t.tv_sec * ROLL_NS + t.tv_nsec;
+#else
+	struct timespec t = { 0, 0 };
+
+	*rc = sys_clock_gettime(id, &t);
+	return ts_ns(&t);
+#endif
+}
+
+int64_t roll_mono_ns(void)
+{
+	int rc;
+
+	return roll_clock_ns(CLOCK_MONOTONIC, &rc);
+}
+
+/* --- one probe's state ------------------------------------------------------- */
+
+enum { ST_PENDING, ST_ACTIVE, ST_DONE };
+
+struct roll_state {
+	/* the schedule, kept across attempts */
+	int phase, attempt;
+	int64_t start, end, hard_end;	/* the window, in MONOTONIC ns */
+	int64_t t_bound;		/* when the boundary comes (ROLL_TICK: when the kernel last ticked) */
+	int64_t bsec;			/* the second whose start is crossed (ROLL_SECOND, ROLL_AT) */
+	/* this attempt, cleared when it begins */
+	struct roll_attempt {
+		int watch;
+		int64_t t0;
+		unsigned long long rounds, errs, refused, unnorm, outside, back, kernel32;
+		int first_rc, refused_rc, sysfail, have_last;
+		int64_t last_x, last_t, last_ref;
+		struct roll_val last_v;
+		struct roll_bad {	/* the first bad round of each kind */
+			struct roll_val a, v, b, prev;
+			int64_t pos;	/* from the boundary, ns */
+		} f_refused, f_unnorm, f_outside, f_back, f_kernel32;
+		int crossed, changes;
+		int64_t x_before, x_after, gap;	/* the readings next to the boundary (ns from it), their distance */
+		int64_t last_change_t, first_step;
+	} at;
+};
+
+/* fractions of the source's unit, in ns */
+static int64_t ns_per(const struct roll_src *s)
+{
+	return ROLL_NS / s->unit;
+}
+
+/* The 64-bit seconds whose low 32 bits are sec32, nearest to anchor. */
+static int64_t unwrap32(int64_t sec32, int64_t anchor)
+{
+	uint32_t d = (uint32_t)(uint64_t)sec32 - (uint32_t)(uint64_t)anchor;
+
+	return anchor + (d >= 0x80000000u ? (int64_t)d - 0x100000000LL : (int64_t)d);
+}
+
+/* a reading as an instant in ns; seconds of a time32 entry unwrapped.
+ * Garbage (beyond 2^62 ns, 146 years, the kernel's own limit for time
+ * namespaces, or a fraction of more than 4 s) lands far outside any
+ * bracket instead of overflowing. */
+#define ROLL_FAR (INT64_MAX / 2)
+static int64_t instant(const struct roll_src *s, const struct roll_val *v, int64_t anchor)
+{
+	int64_t sec = s->sec32 ? unwrap32(v->sec, anchor) : v->sec, frac = v->frac;
+
+	if (sec > ROLL_FAR / ROLL_NS || frac > 4 * s->unit)
+		return ROLL_FAR;
+	if (sec < -ROLL_FAR / ROLL_NS || frac < -4 * s->unit)
+		return -ROLL_FAR;
+	return sec * ROLL_NS + frac * ns_per(s);
+}
+
+static int normalised(const struct roll_src *s, const struct roll_val *v)
+{
+	return v->frac >= 0 && v->frac < s->unit && (s->sec32 || v->sec >= 0);
+}
+
+/* --- scheduling --------------------------------------------------------------- */
+
+/* how long after the boundary a coarse source may cross: the coarse time
+ * is the last accumulation's, which lags the fine clock by at most
+ * 3 x res (clock_gettime.c, COARSE_TICKS, says why) */
+static int64_t late_ns(const struct roll_probe *p)
+{
+	return p->src->coarse ? 3 * p->res_ns : 0;
+}
+
+static void plan(struct roll_probe *p, struct roll_state *st)
+{
+	int64_t now, ph, dist;
+	int rc;
+
+	st->attempt++;
+	if (p->kind == ROLL_TICK) {
+		now = roll_mono_ns();
+		st->start = st->t_bound = now;
+		st->end = st->hard_end = now + (ROLL_TICKS + 1) * 3 * p->res_ns + ROLL_POST_NS;
+		return;
+	}
+	ph = roll_clock_ns(p->src->phase, &rc);
+	now = roll_mono_ns();
+	if (p->kind == ROLL_AT) {
+		st->bsec = p->at_sec;
+		dist = p->at_sec * ROLL_NS - ph;
+	} else {
+		st->bsec = ph / ROLL_NS + 1;
+		dist = st->bsec * ROLL_NS - ph;
+		if (dist < ROLL_PRE_NS + ROLL_POST_NS) {	/* too close to be ready: the one after */
+			st->bsec++;
+			dist += ROLL_NS;
+		}
+	}
+	st->t_bound = now + dist;
+	st->start = now + dist - ROLL_PRE_NS;
+	st->hard_end = now + dist + late_ns(p) + ROLL_POST_NS;
+	st->end = p->src->coarse ? INT64_MAX : st->hard_end;
+}
+
+static void begin(struct roll_probe *p, struct roll_state *st)
+{
+	memset(&st->at, 0, sizeof(st->at));
+	st->phase = ST_ACTIVE;
+	st->at.watch = p->src->wall ? clockset_watch() : -1;
+}
+
+/* --- verdicts ----------------------------------------------------------------- */
+
+static char *fmt_val(char *buf, size_t len, const struct roll_val *v)
+{
+	snprintf(buf, len, "{%" PRId64 ", %" PRId64 "}", v->sec, v->frac);
+	return buf;
+}
+
+/* "+37.2 us" from the boundary */
+static char *fmt_rel(char *buf, size_t len, int64_t ns)
+{
+	snprintf(buf, len, "%+.1f us", (double)ns / 1e3);
+	return buf;
+}
+
+static const char *fn_name(const struct roll_src *s)
+{
+	return s->unit == 1 ? "time" : s->unit == 1000000 ? "gettimeofday" : "clock_gettime";
+}
+
+static const char *boundary_name(const struct roll_probe *p, const struct roll_state *st, char *buf, size_t len)
+{
+	if (p->kind == ROLL_TICK)
+		snprintf(buf, len, "the kernel's last tick");
+	else
+		snprintf(buf, len, "the start of second %" PRId64 "%s", st->bsec,
+			 st->bsec == 1LL << 31 ? " (2^31)" : st->bsec == 1LL << 32 ? " (2^32)" : "");
+	return buf;
+}
+
+/* 1 when the attempt found a bug, with the message in r */
+static int judge_bad(const struct roll_probe *p, const struct roll_state *st, struct case_result *r)
+{
+	const struct roll_src *s = p->src;
+	const struct roll_attempt *at = &st->at;
+	char v1[48], v2[48], v3[48], pos[32], bn[64], e1[48], e2[48];
+	const char *ref = s->sec32 ? "time32 syscall" : "syscall";
+
+	boundary_name(p, st, bn, sizeof(bn));
+	if (at->sysfail) {
+		case_result_set(r, CASE_R_FAIL, "the %s system call for %s failed mid-check with %s", fn_name(s), s->name,
+				case_err_name(at->sysfail, e1, sizeof(e1)));
+	} else if (at->refused) {
+		case_result_set(r, CASE_R_FAIL, "the %s said %s in %llu of %llu rounds, the vDSO %s (first %s from %s: "
+				"%s)", ref, case_err_name(at->refused_rc, e1, sizeof(e1)), at->refused, at->rounds,
+				case_err_name(at->first_rc, e2, sizeof(e2)), fmt_rel(pos, sizeof(pos), at->f_refused.pos),
+				bn, fmt_val(v2, sizeof(v2), &at->f_refused.v));
+	} else if (at->errs) {
+		case_result_set(r, CASE_R_FAIL, "vDSO %s(%s) returned %s in %llu of %llu rounds, the %s 0", fn_name(s),
+				s->name, case_err_name(at->first_rc, e1, sizeof(e1)), at->errs, at->rounds, ref);
+	} else if (at->kernel32) {
+		case_result_set(r, CASE_R_FAIL,
+				"expected the time32 system call to give the 64-bit time with tv_sec cut to its low "
+				"32 bits (kernel/time/time.c, __put_old_timespec32), which is what the vDSO is held "
+				"to; in %llu of %llu rounds it did not, first %s from %s: %s after the 64-bit "
+				"syscall's %s",
+				at->kernel32, at->rounds, fmt_rel(pos, sizeof(pos), at->f_kernel32.pos), bn,
+				fmt_val(v1, sizeof(v1), &at->f_kernel32.a), fmt_val(v2, sizeof(v2), &at->f_kernel32.prev));
+	} else if (at->unnorm) {
+		case_result_set(r, CASE_R_FAIL,
+				"expected 0 <= %s < %" PRId64 "%s in every reading; %llu of %llu were not, first %s from "
+				"%s: %s (the %s before it: %s)",
+				s->unit == 1000000 ? "tv_usec" : "tv_nsec", s->unit, s->sec32 ? "" : " and tv_sec >= 0",
+				at->unnorm, at->rounds, fmt_rel(pos, sizeof(pos), at->f_unnorm.pos), bn,
+				fmt_val(v2, sizeof(v2), &at->f_unnorm.v), ref, fmt_val(v1, sizeof(v1), &at->f_unnorm.a));
+	} else if (at->outside) {
+		case_result_set(r, CASE_R_FAIL,
+				"expected %s <= vDSO <= %s in every round (exact: the same timekeeper data); %llu of %llu "
+				"rounds were outside, first %s from %s: %s, vDSO %s, %s%s",
+				ref, ref, at->outside, at->rounds, fmt_rel(pos, sizeof(pos), at->f_outside.pos), bn,
+				fmt_val(v1, sizeof(v1), &at->f_outside.a), fmt_val(v2, sizeof(v2), &at->f_outside.v),
+				fmt_val(v3, sizeof(v3), &at->f_outside.b),
+				s->sec32 ? " (time32: seconds compared in their low 32 bits)" : "");
+	} else if (at->back) {
+		case_result_set(r, CASE_R_FAIL,
+				"expected no vDSO reading below the one before it; %llu of %llu went back, first %s from "
+				"%s: %s, then %s",
+				at->back, at->rounds, fmt_rel(pos, sizeof(pos), at->f_back.pos), bn,
+				fmt_val(v1, sizeof(v1), &at->f_back.prev), fmt_val(v2, sizeof(v2), &at->f_back.v));
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static void not_seen(struct roll_probe *p, const struct roll_state *st)
+{
+	const struct roll_src *s = p->src;
+	char bn[64];
+
+	if (p->kind == ROLL_AT)
+		p->late = st->at.rounds && st->at.t0 < st->t_bound ? ROLL_MISSED : ROLL_LATE;
+	if (p->kind == ROLL_TICK) {
+		case_result_set(&p->res, CASE_R_SKIP, "saw %d of %d tick changes of %s with readings at most %lld us "
+				"apart, in %d attempts of %.0f ms: the machine is too loaded (or the tick stopped) to "
+				"read across a tick; no verdict",
+				st->at.changes, ROLL_TICKS, s->name, ROLL_GAP_NS / 1000, st->attempt,
+				(double)(st->hard_end - st->start) / 1e6);
+		return;
+	}
+	case_result_set(&p->res, CASE_R_SKIP, "no readings of %s on both sides of %s at most %lld us apart (%llu "
+			"rounds, attempt %d): the reader was late or preempted, so nothing shows the crossing; no "
+			"verdict",
+			s->name, boundary_name(p, st, bn, sizeof(bn)), ROLL_GAP_NS / 1000, st->at.rounds, st->attempt);
+}
+
+static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
+{
+	const struct roll_attempt *at = &st->at;
+	const struct roll_src *s = p->src;
+	struct case_result r;
+	char bn[64], b1[32], b2[32];
+	int set = clockset_fired(at->watch);
+
+	clockset_close(at->watch);
+	st->at.watch = -1;
+	memset(&r, 0, sizeof(r));
+	st->phase = ST_DONE;
+	if (judge_bad(p, st, &r)) {
+		if (set && st->attempt < ROLL_ATTEMPTS && p->kind != ROLL_AT) {
+			/* a clock step breaks the order legitimately: again */
+			plan(p, st);
+			st->phase = ST_PENDING;
+		} else if (set) {
+			case_result_set(&p->res, CASE_R_SKIP, "CLOCK_REALTIME was set (stepped) during every attempt: no "
+					"verdict possible (last: %s)", r.msg);
+		} else {
+			p->res = r;
+		}
+		return;
+	}
+	if (p->kind == ROLL_TICK ? at->changes < ROLL_TICKS : !at->crossed) {
+		if (p->kind != ROLL_AT && st->attempt < ROLL_ATTEMPTS) {
+			plan(p, st);
+			st->phase = ST_PENDING;
+		} else {
+			not_seen(p, st);
+		}
+		return;
+	}
+	if (p->kind == ROLL_TICK)
+		snprintf(p->res.diag, sizeof(p->res.diag),
+			 "%llu rounds in %.1f ms saw %d ticks of %s (first step %.3f ms; attempt %d), read %.1f us "
+			 "apart either side of the first; all bracketed exactly, normalised, in order",
+			 at->rounds, (double)(now - at->t0) / 1e6, at->changes, s->name, (double)at->first_step / 1e6,
+			 st->attempt, (double)at->gap / 1e3);
+	else
+		snprintf(p->res.diag, sizeof(p->res.diag),
+			 "%llu rounds in %.1f ms around %s (attempt %d); vDSO readings at %s and %s from it, %.1f us "
+			 "apart; all bracketed exactly, normalised, in order%s",
+			 at->rounds, (double)(now - at->t0) / 1e6, boundary_name(p, st, bn, sizeof(bn)), st->attempt,
+			 fmt_rel(b1, sizeof(b1), at->x_before), fmt_rel(b2, sizeof(b2), at->x_after),
+			 (double)at->gap / 1e3, s->sec32 ? "; time32: seconds as their low 32 bits" : "");
+	p->res.status = CASE_R_PASS;
+}
+
+/* --- one round ---------------------------------------------------------------- */
+
+static void note(unsigned long long *count, struct roll_bad *first, int64_t pos, const struct roll_val *a,
+		 const struct roll_val *v, const struct roll_val *b, const struct roll_val *prev)
+{
+	if ((*count)++)
+		return;
+	first->pos = pos;
+	first->a = *a;
+	first->v = *v;
+	first->b = *b;
+	first->prev = *prev;
+}
+
+static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
+{
+	const struct roll_src *s = p->src;
+	struct roll_attempt *at = &st->at;
+	struct roll_val a, v, b, anchor_v = { 0, 0 };
+	int64_t anchor = 0, anchor_ns = 0, xa, xb, x, pos, bound = st->bsec * ROLL_NS;
+	int ra, rv, rb;
+
+	if (s->sec32) {	/* the 64-bit time, to unwrap the 32-bit seconds against */
+		int rc;
+
+		anchor_ns = roll_clock_ns(s->id, &rc);
+		if (rc) {
+			at->sysfail = rc;
+			return;
+		}
+		anchor = anchor_ns / ROLL_NS;
+		anchor_v.sec = anchor;
+		anchor_v.frac = anchor_ns % ROLL_NS;
+	}
+	ra = s->ref(s, &a);
+	rv = s->vdso(s, &v);
+	rb = s->ref(s, &b);
+	if (!at->rounds++)
+		at->t0 = t;
+	xa = instant(s, &a, anchor);
+	xb = instant(s, &b, anchor);
+	/* where the round was: by the value for a fine clock, by the
+	 * schedule for a coarse one (whose value moves only at the tick) */
+	pos = s->coarse || p->kind == ROLL_TICK ? t - st->t_bound : xa - bound;
+	if (ra || rb) {
+		/* a system call that refuses (as the time32 one might past
+		 * 2^31 s on some kernel): the vDSO must refuse alike */
+		int rs = ra ? ra : rb;
+
+		if (rv != rs && !at->refused) {
+			at->refused_rc = rs;
+			at->first_rc = rv;
+		}
+		if (rv != rs)
+			note(&at->refused, &at->f_refused, pos, &a, &v, &b, &a);
+		return;
+	}
+	if (p->kind == ROLL_TICK && ((at->rounds > 1 && xa != at->last_ref) || xb != xa)) {
+		st->t_bound = t;	/* the kernel ticked since the last round, or in this one */
+		pos = 0;
+	}
+	at->last_ref = xb;
+	if (s->sec32 && (xa < anchor_ns || xa > xb))
+		note(&at->kernel32, &at->f_kernel32, pos, &a, &v, &b, &anchor_v);
+	if (rv) {
+		if (!at->errs++)
+			at->first_rc = rv;
+		return;
+	}
+	if (!normalised(s, &v))
+		note(&at->unnorm, &at->f_unnorm, pos, &a, &v, &b, &a);
+	x = instant(s, &v, anchor);
+	/* gettimeofday and time truncate, the vDSO's and the kernel's
+	 * alike: the truncated references still bracket exactly */
+	if (x < xa || x > xb)
+		note(&at->outside, &at->f_outside, pos, &a, &v, &b, &a);
+	if (at->have_last && x < at->last_x)
+		note(&at->back, &at->f_back, pos, &a, &v, &b, &at->last_v);
+	if (at->have_last && t - at->last_t <= ROLL_GAP_NS) {
+		if (p->kind == ROLL_TICK) {
+			if (x != at->last_x) {
+				if (!at->changes++) {
+					at->first_step = x - at->last_x;
+					at->gap = t - at->last_t;
+				}
+				at->last_change_t = t;
+			}
+		} else if (!at->crossed && at->last_x < bound && x >= bound) {
+			at->crossed = 1;
+			at->x_before = at->last_x - bound;
+			at->x_after = x - bound;
+			at->gap = t - at->last_t;
+			at->last_change_t = t;
+		}
+	}
+	at->have_last = 1;
+	at->last_x = x;
+	at->last_v = v;
+	at->last_t = t;
+}
+
+/* whether an active attempt has seen enough */
+static int finished(const struct roll_probe *p, const struct roll_state *st, int64_t now)
+{
+	const struct roll_attempt *at = &st->at;
+
+	if (at->sysfail || now >= st->hard_end)
+		return 1;
+	if (p->kind == ROLL_TICK)
+		return at->changes >= ROLL_TICKS && now - at->last_change_t >= ROLL_POST_NS;
+	if (p->src->coarse)
+		return at->crossed && now - at->last_change_t >= ROLL_POST_NS;
+	return now >= st->end;
+}
+
+static void sleep_ns(int64_t ns)
+{
+	struct timespec t = { (time_t)(ns / ROLL_NS), (long)(ns % ROLL_NS) };
+
+	while (nanosleep(&t, &t) && errno == EINTR)
+		;
+}
+
+int64_t roll_run(struct roll_probe *p, int n)
+{
+	struct roll_state *st = calloc((size_t)n, sizeof(*st));
+	int64_t t_begin = roll_mono_ns();
+	int left = n;
+
+	if (!st) {
+		for (int i = 0; i < n; i++)
+			case_result_set(&p[i].res, CASE_R_FAIL, "out of memory");
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		int64_t now;
+
+		memset(&p[i].res, 0, sizeof(p[i].res));
+		p[i].late = 0;
+		st[i].at.watch = -1;
+		plan(&p[i], &st[i]);
+		st[i].phase = ST_PENDING;
+		now = roll_mono_ns();
+		if (p[i].kind == ROLL_AT && st[i].start < now) {
+			p[i].late = ROLL_LATE;
+			case_result_set(&p[i].res, CASE_R_SKIP, "the crossing was %.1f ms away when the reader started, "
+					"less than the %.0f ms it reads before it: no verdict",
+					(double)(st[i].t_bound - now) / 1e6, (double)ROLL_PRE_NS / 1e6);
+			st[i].phase = ST_DONE;
+			left--;
+		}
+	}
+	while (left > 0) {
+		int64_t now = roll_mono_ns(), next = INT64_MAX;
+		int active = 0;
+
+		for (int i = 0; i < n; i++) {
+			if (st[i].phase == ST_PENDING && now >= st[i].start)
+				begin(&p[i], &st[i]);
+			if (st[i].phase == ST_ACTIVE && finished(&p[i], &st[i], now)) {
+				judge(&p[i], &st[i], now);
+				left -= st[i].phase == ST_DONE;
+			}
+			if (st[i].phase == ST_PENDING && st[i].start < next)
+				next = st[i].start;
+			if (st[i].phase == ST_ACTIVE) {
+				active++;
+				one_round(&p[i], &st[i], now);
+			}
+		}
+		if (!active && left > 0 && next > now)
+			sleep_ns(next - now);
+	}
+	free(st);
+	return roll_mono_ns() - t_begin;
+}
