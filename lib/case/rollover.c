@@ -146,7 +146,8 @@ struct roll_state {
 		int64_t t0;
 		unsigned long long rounds, errs, refused, unnorm, outside, back, kernel32;
 		int first_rc, refused_rc, sysfail, have_last;
-		int64_t last_x, last_t, last_ref;
+		int64_t last_x, last_r0, last_ref;
+		int64_t gap_sum, gaps;		/* between consecutive readings, for dense_limit() */
 		struct roll_val last_v;
 		struct roll_bad {	/* the first bad round of each kind */
 			struct roll_val a, v, b, prev;
@@ -332,19 +333,20 @@ static void not_seen(struct roll_probe *p, const struct roll_state *st)
 	char bn[64];
 
 	if (p->kind == ROLL_AT)
-		p->late = st->at.rounds && st->at.t0 < st->t_bound ? ROLL_MISSED : ROLL_LATE;
+		p->late = ROLL_MISSED;	/* preempted, or woken late: the same lead again */
 	if (p->kind == ROLL_TICK) {
-		case_result_set(&p->res, CASE_R_SKIP, "saw %d of %d tick changes of %s with readings at most %lld us "
-				"apart, in %d attempts of %.0f ms: the machine is too loaded (or the tick stopped) to "
-				"read across a tick; no verdict",
-				st->at.changes, ROLL_TICKS, s->name, ROLL_GAP_NS / 1000, st->attempt,
-				(double)(st->hard_end - st->start) / 1e6);
+		case_result_set(&p->res, CASE_R_SKIP, "saw %d of %d changes of %s read densely on both sides (at most "
+				"4 times the mean distance between readings, %lld to %lld us) in %d attempts of %.0f ms: "
+				"the machine is too loaded (or the tick stopped) to read across a tick; no verdict",
+				st->at.changes, ROLL_TICKS, s->name, ROLL_DENSE_NS / 1000, ROLL_GAP_NS / 1000,
+				st->attempt, (double)(st->hard_end - st->start) / 1e6);
 		return;
 	}
-	case_result_set(&p->res, CASE_R_SKIP, "no readings of %s on both sides of %s at most %lld us apart (%llu "
-			"rounds, attempt %d): the reader was late or preempted, so nothing shows the crossing; no "
-			"verdict",
-			s->name, boundary_name(p, st, bn, sizeof(bn)), ROLL_GAP_NS / 1000, st->at.rounds, st->attempt);
+	case_result_set(&p->res, CASE_R_SKIP, "no readings of %s on both sides of %s read densely (at most 4 times "
+			"the mean distance between readings, %lld to %lld us) in %d attempts (%llu rounds in the "
+			"last): the reader was late or preempted, so nothing shows the crossing; no verdict",
+			s->name, boundary_name(p, st, bn, sizeof(bn)), ROLL_DENSE_NS / 1000, ROLL_GAP_NS / 1000,
+			st->attempt, st->at.rounds);
 }
 
 static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
@@ -373,7 +375,7 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 		return;
 	}
 	if (p->kind == ROLL_TICK ? at->changes < ROLL_TICKS : !at->crossed) {
-		if (p->kind != ROLL_AT && st->attempt < ROLL_ATTEMPTS) {
+		if (p->kind != ROLL_AT && st->attempt < ROLL_ATTEMPTS) {	/* again at the next second */
 			plan(p, st);
 			st->phase = ST_PENDING;
 		} else {
@@ -399,6 +401,18 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 
 /* --- one round ---------------------------------------------------------------- */
 
+/* How far apart the readings either side of a boundary may be: as close
+ * as the reader manages in the rest of the window (4 times the mean
+ * distance between consecutive readings: ordinary jitter passes, a
+ * preemption does not), ROLL_DENSE_NS at least (an interrupt should not
+ * void an attempt), ROLL_GAP_NS at most. */
+static int64_t dense_limit(const struct roll_attempt *at)
+{
+	int64_t lim = at->gaps ? 4 * (at->gap_sum / at->gaps) : ROLL_GAP_NS;
+
+	return lim < ROLL_DENSE_NS ? ROLL_DENSE_NS : lim > ROLL_GAP_NS ? ROLL_GAP_NS : lim;
+}
+
 static void note(unsigned long long *count, struct roll_bad *first, int64_t pos, const struct roll_val *a,
 		 const struct roll_val *v, const struct roll_val *b, const struct roll_val *prev)
 {
@@ -416,8 +430,8 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 	const struct roll_src *s = p->src;
 	struct roll_attempt *at = &st->at;
 	struct roll_val a, v, b, anchor_v = { 0, 0 };
-	int64_t anchor = 0, anchor_ns = 0, xa, xb, x, pos, bound = st->bsec * ROLL_NS;
-	int ra, rv, rb;
+	int64_t anchor = 0, anchor_ns = 0, xa, xb, x, pos, r0, r1, gap, bound = st->bsec * ROLL_NS;
+	int ra, rv, rb, stamped = s->coarse || p->kind == ROLL_TICK;
 
 	if (s->sec32) {	/* the 64-bit time, to unwrap the 32-bit seconds against */
 		int rc;
@@ -431,6 +445,9 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 		anchor_v.sec = anchor;
 		anchor_v.frac = anchor_ns % ROLL_NS;
 	}
+	/* when the round was: the references bracket the reading, but those
+	 * of a coarse clock move only at the tick; MONOTONIC then */
+	r0 = stamped ? roll_mono_ns() : 0;
 	ra = s->ref(s, &a);
 	rv = s->vdso(s, &v);
 	rb = s->ref(s, &b);
@@ -438,9 +455,11 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 		at->t0 = t;
 	xa = instant(s, &a, anchor);
 	xb = instant(s, &b, anchor);
-	/* where the round was: by the value for a fine clock, by the
-	 * schedule for a coarse one (whose value moves only at the tick) */
-	pos = s->coarse || p->kind == ROLL_TICK ? t - st->t_bound : xa - bound;
+	r1 = stamped ? roll_mono_ns() : xb;
+	if (!stamped)
+		r0 = xa;
+	/* where the round was, from the boundary */
+	pos = stamped ? r0 - st->t_bound : xa - bound;
 	if (ra || rb) {
 		/* a system call that refuses (as the time32 one might past
 		 * 2^31 s on some kernel): the vDSO must refuse alike */
@@ -455,7 +474,7 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 		return;
 	}
 	if (p->kind == ROLL_TICK && ((at->rounds > 1 && xa != at->last_ref) || xb != xa)) {
-		st->t_bound = t;	/* the kernel ticked since the last round, or in this one */
+		st->t_bound = r0;	/* the kernel ticked since the last round, or in this one */
 		pos = 0;
 	}
 	at->last_ref = xb;
@@ -475,12 +494,15 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 		note(&at->outside, &at->f_outside, pos, &a, &v, &b, &a);
 	if (at->have_last && x < at->last_x)
 		note(&at->back, &at->f_back, pos, &a, &v, &b, &at->last_v);
-	if (at->have_last && t - at->last_t <= ROLL_GAP_NS) {
+	/* both readings lie between the start of the last round and the end
+	 * of this one */
+	gap = r1 - at->last_r0;
+	if (at->have_last && gap <= dense_limit(at)) {
 		if (p->kind == ROLL_TICK) {
 			if (x != at->last_x) {
 				if (!at->changes++) {
 					at->first_step = x - at->last_x;
-					at->gap = t - at->last_t;
+					at->gap = gap;
 				}
 				at->last_change_t = t;
 			}
@@ -488,14 +510,18 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 			at->crossed = 1;
 			at->x_before = at->last_x - bound;
 			at->x_after = x - bound;
-			at->gap = t - at->last_t;
+			at->gap = gap;
 			at->last_change_t = t;
 		}
+	}
+	if (at->have_last) {
+		at->gap_sum += gap;
+		at->gaps++;
 	}
 	at->have_last = 1;
 	at->last_x = x;
 	at->last_v = v;
-	at->last_t = t;
+	at->last_r0 = r0;
 }
 
 /* whether an active attempt has seen enough */
@@ -537,6 +563,8 @@ int64_t roll_run(struct roll_probe *p, int n)
 		memset(&p[i].res, 0, sizeof(p[i].res));
 		p[i].late = 0;
 		st[i].at.watch = -1;
+		if (p[i].kind == ROLL_AT && p[i].attempt > 0)
+			st[i].attempt = p[i].attempt - 1;	/* counted by the caller */
 		plan(&p[i], &st[i]);
 		st[i].phase = ST_PENDING;
 		now = roll_mono_ns();

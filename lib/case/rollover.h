@@ -65,18 +65,21 @@ enum roll_kind {
 #define ROLL_NS 1000000000LL
 /* Readings either side of a boundary must come at most this far apart:
  * 1 ms is the shortest tick (HZ=1000), so a carry left undone until the
- * next timekeeping update is read at least once. */
+ * next timekeeping update is read at least once; closer still where the
+ * reader manages it (rollover.c, dense_limit()), but a limit below 50 us
+ * would void attempts for a timer interrupt. */
 #define ROLL_GAP_NS 1000000LL
+#define ROLL_DENSE_NS 50000LL
 /* A window opens this long before the boundary: a sleep's wake-up comes
  * late by tens of microseconds on an idle machine, by milliseconds on a
  * loaded one, and MONOTONIC_RAW's second may drift from MONOTONIC's by
  * up to 500 ppm (the most NTP slews). */
-#define ROLL_PRE_NS 10000000LL
+#define ROLL_PRE_NS 2000000LL
 /* ... and stays open this long after it (after the crossing was seen,
  * for a coarse clock) */
 #define ROLL_POST_NS 1000000LL
 #define ROLL_TICKS 2
-#define ROLL_ATTEMPTS 5
+#define ROLL_ATTEMPTS 6
 
 enum { ROLL_MISSED = 1, ROLL_LATE };
 
@@ -86,6 +89,7 @@ struct roll_probe {
 	int64_t at_sec;		/* ROLL_AT */
 	int64_t res_ns;		/* coarse: the tick (clock_getres), which bounds how late it crosses */
 	struct case_result res;	/* the verdict */
+	int attempt;		/* ROLL_AT: which (the namespace's), for the report */
 	int late;		/* ROLL_AT, not crossed: ROLL_LATE (the reader came too late) or ROLL_MISSED */
 };
 

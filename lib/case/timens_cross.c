@@ -81,9 +81,10 @@ static const char *fmt_s(int64_t ns, char *buf, size_t len)
 int cross_in_timens(struct roll_probe *p, int n, int64_t at_sec, char *diag, size_t dlen, char *why, size_t wlen)
 {
 	struct cross_shared *sh;
+	struct roll_probe q[CROSS_MAX];
+	int idx[CROSS_MAX], todo[CROSS_MAX], attempt, m = n, slow = 0;
 	char how[96], o1[32], o2[32];
-	int64_t lead = CROSS_LEAD_NS, used = lead;
-	int attempt, tries = 0, late = 0;
+	int64_t lead = CROSS_LEAD_NS;
 
 	if (n > CROSS_MAX) {
 		snprintf(why, wlen, "%d probes, at most %d fit the shared page", n, CROSS_MAX);
@@ -94,16 +95,27 @@ int cross_in_timens(struct roll_probe *p, int n, int64_t at_sec, char *diag, siz
 		snprintf(why, wlen, "mmap of the shared result page: %s", strerror(errno));
 		return TIMENS_FAIL;
 	}
-	for (attempt = 1; attempt <= CROSS_ATTEMPTS; attempt++) {
+	for (int i = 0; i < n; i++)
+		todo[i] = 1;
+	/* one namespace per attempt, for the probes that have not crossed yet:
+	 * a verdict reached stays */
+	for (attempt = 1; attempt <= CROSS_ATTEMPTS && m; attempt++) {
 		pid_t pid;
 
-		used = lead;
-		tries = attempt;
+		m = 0;
+		for (int i = 0; i < n; i++) {
+			if (!todo[i])
+				continue;
+			idx[m] = i;
+			q[m] = p[i];
+			q[m].attempt = attempt;
+			m++;
+		}
 		memset(sh, 0, sizeof(*sh));
 		fflush(NULL);
 		pid = fork();
 		if (pid == 0) {
-			helper(p, n, at_sec, lead, sh);
+			helper(q, m, at_sec, lead, sh);
 			_exit(0);
 		}
 		if (pid < 0) {
@@ -123,22 +135,25 @@ int cross_in_timens(struct roll_probe *p, int n, int64_t at_sec, char *diag, siz
 			munmap(sh, sizeof(*sh));
 			return skip ? TIMENS_SKIP : TIMENS_FAIL;
 		}
-		late = 0;
-		for (int i = 0; i < n; i++) {
-			p[i].res = sh->res[i];
-			p[i].late = sh->late[i];
-			late = p[i].late > late ? p[i].late : late;
+		slow = 0;
+		for (int k = 0; k < m; k++) {
+			p[idx[k]].res = sh->res[k];
+			p[idx[k]].late = sh->late[k];
+			todo[idx[k]] = sh->late[k] != 0;
+			slow |= sh->late[k] == ROLL_LATE;
 		}
-		if (!late)
-			break;
-		if (late == ROLL_LATE)
+		m = 0;
+		for (int i = 0; i < n; i++)
+			m += todo[i];
+		if (slow && lead < CROSS_LEAD_MAX_NS)
 			lead *= 4;
 	}
 	snprintf(diag, dlen,
-		 "a time namespace with offsets monotonic %s s, boottime %s s: both clocks at %" PRId64 " s %.0f ms "
-		 "after the offsets were written (attempt %d of %d)",
-		 fmt_s(sh->off[0], o1, sizeof(o1)), fmt_s(sh->off[1], o2, sizeof(o2)), at_sec,
-		 (double)used / 1e6, tries, CROSS_ATTEMPTS);
+		 "%d time namespace(s), each with offsets that bring CLOCK_MONOTONIC and CLOCK_BOOTTIME to %" PRId64
+		 " s %.0f ms after they are written, until every probe was read across it; the last: monotonic %s s, "
+		 "boottime %s s",
+		 attempt - 1, at_sec, (double)lead / 1e6, fmt_s(sh->off[0], o1, sizeof(o1)),
+		 fmt_s(sh->off[1], o2, sizeof(o2)));
 	munmap(sh, sizeof(*sh));
 	return TIMENS_OK;
 }

@@ -18,7 +18,8 @@
  * four times the lead when the reader came too late (a slow fork under an
  * emulator), with the same lead when it was preempted at the crossing. */
 #define CROSS_LEAD_NS 200000000LL
-#define CROSS_ATTEMPTS 5
+#define CROSS_LEAD_MAX_NS 3200000000LL
+#define CROSS_ATTEMPTS 6
 /* The helper and the namespace's process are killed after this long: a
  * hang becomes a failed point, not a stuck run.  Generous: under QEMU TCG
  * a fork, an exec or a namespace takes hundreds of times longer. */
