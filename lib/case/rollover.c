@@ -140,6 +140,8 @@ struct roll_state {
 	int64_t start, end, hard_end;	/* the window, in MONOTONIC ns */
 	int64_t t_bound;		/* when the boundary comes (ROLL_TICK: when the kernel last ticked) */
 	int64_t bsec;			/* the second whose start is crossed (ROLL_SECOND, ROLL_AT) */
+	int tick_tried, have_tick;	/* coarse: a tick seen, when and at what value */
+	int64_t tick_at, tick_val;
 	/* this attempt, cleared when it begins */
 	struct roll_attempt {
 		int watch;
@@ -196,12 +198,65 @@ static int normalised(const struct roll_src *s, const struct roll_val *v)
 
 /* --- scheduling --------------------------------------------------------------- */
 
-/* how long after the boundary a coarse source may cross: the coarse time
- * is the last accumulation's, which lags the fine clock by at most
- * 3 x res (clock_gettime.c, COARSE_TICKS, says why) */
-static int64_t late_ns(const struct roll_probe *p)
+/* The next tick of a coarse source: when (MONOTONIC) its coarse clock
+ * changed and to what, seen by readings at most ROLL_DENSE_NS apart; 0, or
+ * -1 when no tick was seen so within three ticks. */
+static int next_tick(const struct roll_probe *p, int64_t *when, int64_t *value)
 {
-	return p->src->coarse ? 3 * p->res_ns : 0;
+	int rc;
+	int64_t v0 = roll_clock_ns(p->src->tick_id, &rc), t0 = roll_mono_ns();
+	int64_t end = t0 + 3 * p->res_ns + ROLL_POST_NS;
+
+	while (!rc && t0 < end) {
+		int64_t v = roll_clock_ns(p->src->tick_id, &rc), t = roll_mono_ns();
+
+		if (!rc && v != v0 && t - t0 <= ROLL_DENSE_NS) {
+			*when = t;
+			*value = v;
+			return 0;
+		}
+		v0 = v;
+		t0 = t;
+	}
+	return -1;
+}
+
+/*
+ * A coarse source crosses the second at the first tick whose accumulated
+ * time reaches it, up to a tick or two after the fine clock.  Ticks come
+ * every res, each adding about res to the coarse clock (within the 500 ppm
+ * NTP may slew: 0.5 ms over a second, inside ROLL_PRE_NS), so one tick seen
+ * now tells when: the window is placed around that tick, not around the
+ * fine boundary, and the reader does not spin for milliseconds before it
+ * (spinning uses up its share of the CPU, and the scheduler then preempts
+ * it at a tick: the very one that matters).  The ticks drift from that
+ * prediction by up to a millisecond a second on a virtual machine whose
+ * timer and clocksource disagree slightly: ROLL_PRE_NS covers it.  0, or
+ * -1 when no tick was seen (the window then spans every tick that may
+ * cross).
+ */
+static int plan_coarse(const struct roll_probe *p, struct roll_state *st)
+{
+	int64_t k, now;
+
+	/* once, before the reading starts: a retry planned while other
+	 * windows are open must not stop their reading for a tick */
+	if (!st->tick_tried++)
+		st->have_tick = !next_tick(p, &st->tick_at, &st->tick_val);
+	if (!st->have_tick)
+		return -1;
+	for (;;) {
+		k = (st->bsec * ROLL_NS - st->tick_val + p->res_ns - 1) / p->res_ns;
+		st->t_bound = st->tick_at + (k > 0 ? k : 0) * p->res_ns;
+		now = roll_mono_ns();
+		if (p->kind == ROLL_AT || st->t_bound - now >= ROLL_PRE_NS + ROLL_POST_NS)
+			break;
+		st->bsec++;	/* too close to be ready: the one after */
+	}
+	st->start = st->t_bound - ROLL_PRE_NS;
+	st->hard_end = st->t_bound + 2 * p->res_ns + ROLL_POST_NS;
+	st->end = INT64_MAX;
+	return 0;
 }
 
 static void plan(struct roll_probe *p, struct roll_state *st)
@@ -211,7 +266,22 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 
 	st->attempt++;
 	if (p->kind == ROLL_TICK) {
-		now = roll_mono_ns();
+		/* just before a tick, seen coming from one seen at the first
+		 * plan: what the reader spins before it uses up its share of
+		 * the CPU, and the scheduler preempts at a tick; a retry waits
+		 * a little, as what spoilt the attempt (a burst of load) may
+		 * last a while */
+		now = roll_mono_ns() + (st->attempt > 1 ? ROLL_TICK_RETRY_NS : 0);
+		if (!st->tick_tried++)
+			st->have_tick = !next_tick(p, &st->tick_at, &st->tick_val);
+		if (st->have_tick) {
+			int64_t k = (now + ROLL_PRE_NS - st->tick_at + p->res_ns - 1) / p->res_ns;
+
+			st->t_bound = st->tick_at + k * p->res_ns;
+			st->start = st->t_bound - ROLL_PRE_NS;
+			st->end = st->hard_end = st->t_bound + 2 * p->res_ns + ROLL_POST_NS;
+			return;
+		}
 		st->start = st->t_bound = now;
 		st->end = st->hard_end = now + (ROLL_TICKS + 1) * 3 * p->res_ns + ROLL_POST_NS;
 		return;
@@ -229,9 +299,13 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 			dist += ROLL_NS;
 		}
 	}
+	if (p->src->coarse && !plan_coarse(p, st))
+		return;
+	/* the coarse clock lags its fine twin by at most 3 x res
+	 * (clock_gettime.c, COARSE_TICKS, says why) */
 	st->t_bound = now + dist;
 	st->start = now + dist - ROLL_PRE_NS;
-	st->hard_end = now + dist + late_ns(p) + ROLL_POST_NS;
+	st->hard_end = now + dist + (p->src->coarse ? 3 * p->res_ns : 0) + ROLL_POST_NS;
 	st->end = p->src->coarse ? INT64_MAX : st->hard_end;
 }
 
@@ -336,17 +410,27 @@ static void not_seen(struct roll_probe *p, const struct roll_state *st)
 		p->late = ROLL_MISSED;	/* preempted, or woken late: the same lead again */
 	if (p->kind == ROLL_TICK) {
 		case_result_set(&p->res, CASE_R_SKIP, "saw %d of %d changes of %s read densely on both sides (at most "
-				"4 times the mean distance between readings, %lld to %lld us) in %d attempts of %.0f ms: "
-				"the machine is too loaded (or the tick stopped) to read across a tick; no verdict",
-				st->at.changes, ROLL_TICKS, s->name, ROLL_DENSE_NS / 1000, ROLL_GAP_NS / 1000,
-				st->attempt, (double)(st->hard_end - st->start) / 1e6);
+				"4 times the mean distance between readings, %lld us to a tick) in %d attempts of %.0f "
+				"ms: the machine is too loaded (or the tick stopped) to read across a tick; no verdict",
+				st->at.changes, ROLL_TICKS, s->name, ROLL_DENSE_NS / 1000, st->attempt,
+				(double)(st->hard_end - st->start) / 1e6);
 		return;
 	}
 	case_result_set(&p->res, CASE_R_SKIP, "no readings of %s on both sides of %s read densely (at most 4 times "
-			"the mean distance between readings, %lld to %lld us) in %d attempts (%llu rounds in the "
+			"the mean distance between readings, %lld us to a tick) in %d attempts (%llu rounds in the "
 			"last): the reader was late or preempted, so nothing shows the crossing; no verdict",
-			s->name, boundary_name(p, st, bn, sizeof(bn)), ROLL_DENSE_NS / 1000, ROLL_GAP_NS / 1000,
-			st->attempt, st->at.rounds);
+			s->name, boundary_name(p, st, bn, sizeof(bn)), ROLL_DENSE_NS / 1000, st->attempt,
+			st->at.rounds);
+}
+
+/* when roll_run() must be done: no attempt begins that could end later */
+static int64_t deadline;
+
+static int may_retry(const struct roll_probe *p)
+{
+	int64_t next = p->kind == ROLL_TICK ? ROLL_TICK_RETRY_NS + 3 * p->res_ns : ROLL_NS + 3 * p->res_ns;
+
+	return p->kind != ROLL_AT && roll_mono_ns() + next + ROLL_POST_NS <= deadline;
 }
 
 static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
@@ -362,7 +446,7 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 	memset(&r, 0, sizeof(r));
 	st->phase = ST_DONE;
 	if (judge_bad(p, st, &r)) {
-		if (set && st->attempt < ROLL_ATTEMPTS && p->kind != ROLL_AT) {
+		if (set && may_retry(p)) {
 			/* a clock step breaks the order legitimately: again */
 			plan(p, st);
 			st->phase = ST_PENDING;
@@ -375,7 +459,7 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 		return;
 	}
 	if (p->kind == ROLL_TICK ? at->changes < ROLL_TICKS : !at->crossed) {
-		if (p->kind != ROLL_AT && st->attempt < ROLL_ATTEMPTS) {	/* again at the next second */
+		if (may_retry(p)) {	/* again at the next second, or a little later for a tick */
 			plan(p, st);
 			st->phase = ST_PENDING;
 		} else {
@@ -405,12 +489,14 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
  * as the reader manages in the rest of the window (4 times the mean
  * distance between consecutive readings: ordinary jitter passes, a
  * preemption does not), ROLL_DENSE_NS at least (an interrupt should not
- * void an attempt), ROLL_GAP_NS at most. */
-static int64_t dense_limit(const struct roll_attempt *at)
+ * void an attempt), a tick at most: a carry left undone until the next
+ * timekeeping update is read. */
+static int64_t dense_limit(const struct roll_probe *p, const struct roll_attempt *at)
 {
-	int64_t lim = at->gaps ? 4 * (at->gap_sum / at->gaps) : ROLL_GAP_NS;
+	int64_t tick = p->res_ns > ROLL_DENSE_NS ? p->res_ns : ROLL_DENSE_NS;
+	int64_t lim = at->gaps ? 4 * (at->gap_sum / at->gaps) : tick;
 
-	return lim < ROLL_DENSE_NS ? ROLL_DENSE_NS : lim > ROLL_GAP_NS ? ROLL_GAP_NS : lim;
+	return lim < ROLL_DENSE_NS ? ROLL_DENSE_NS : lim > tick ? tick : lim;
 }
 
 static void note(unsigned long long *count, struct roll_bad *first, int64_t pos, const struct roll_val *a,
@@ -497,7 +583,7 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 	/* both readings lie between the start of the last round and the end
 	 * of this one */
 	gap = r1 - at->last_r0;
-	if (at->have_last && gap <= dense_limit(at)) {
+	if (at->have_last && gap <= dense_limit(p, at)) {
 		if (p->kind == ROLL_TICK) {
 			if (x != at->last_x) {
 				if (!at->changes++) {
@@ -546,12 +632,13 @@ static void sleep_ns(int64_t ns)
 		;
 }
 
-int64_t roll_run(struct roll_probe *p, int n)
+int64_t roll_run(struct roll_probe *p, int n, int64_t budget_ns)
 {
 	struct roll_state *st = calloc((size_t)n, sizeof(*st));
 	int64_t t_begin = roll_mono_ns();
 	int left = n;
 
+	deadline = t_begin + budget_ns;
 	if (!st) {
 		for (int i = 0; i < n; i++)
 			case_result_set(&p[i].res, CASE_R_FAIL, "out of memory");

@@ -17,7 +17,7 @@
  *                read the same timekeeper data (as clock.bracket.*)
  *   monotonic    no reading below the one before it
  *   crossed      readings on both sides of the boundary from consecutive
- *                rounds at most ROLL_GAP_NS apart; otherwise the attempt
+ *                rounds, as close as the others (ROLL_DENSE_NS); otherwise the attempt
  *                proves nothing (the reader was preempted, a tick came
  *                late) and is made again at the next second
  *
@@ -49,6 +49,7 @@ struct roll_src {
 	int wall;		/* CLOCK_REALTIME-based: a clock step spoils an attempt */
 	clockid_t id;		/* the clock read (CLOCK_REALTIME for gettimeofday and time) */
 	clockid_t phase;	/* the fine clock whose seconds it follows (its own, or the fine twin's) */
+	clockid_t tick_id;	/* coarse: the coarse clock whose ticks move it (its own; time(): REALTIME_COARSE) */
 	const void *fn;		/* the target's function */
 	/* 0 or -errno; ref is the system call of the entry's own width (the
 	 * time32 one for a time32 entry): what the vDSO must agree with */
@@ -59,16 +60,16 @@ struct roll_src {
 enum roll_kind {
 	ROLL_SECOND,	/* the next second of src->phase; again at the next one when not crossed */
 	ROLL_AT,	/* the second at_sec, once */
-	ROLL_TICK,	/* ROLL_TICKS changes of a coarse clock */
+	ROLL_TICK,	/* ROLL_TICKS changes of a coarse clock; again a little later when not seen */
 };
 
 #define ROLL_NS 1000000000LL
-/* Readings either side of a boundary must come at most this far apart:
- * 1 ms is the shortest tick (HZ=1000), so a carry left undone until the
- * next timekeeping update is read at least once; closer still where the
- * reader manages it (rollover.c, dense_limit()), but a limit below 50 us
- * would void attempts for a timer interrupt. */
-#define ROLL_GAP_NS 1000000LL
+/* Readings either side of a boundary must come no farther apart than 4
+ * times the mean distance between the probe's readings in the window
+ * (ordinary jitter passes, a preemption does not), at least ROLL_DENSE_NS
+ * apart (a timer interrupt must not void an attempt) and at most one tick
+ * (probe.tick_ns), so that a carry left undone until the next timekeeping
+ * update is read at least once even where reading is slow (an emulator). */
 #define ROLL_DENSE_NS 50000LL
 /* A window opens this long before the boundary: a sleep's wake-up comes
  * late by tens of microseconds on an idle machine, by milliseconds on a
@@ -78,8 +79,8 @@ enum roll_kind {
 /* ... and stays open this long after it (after the crossing was seen,
  * for a coarse clock) */
 #define ROLL_POST_NS 1000000LL
-#define ROLL_TICKS 2
-#define ROLL_ATTEMPTS 6
+#define ROLL_TICKS 1
+#define ROLL_TICK_RETRY_NS 150000000LL
 
 enum { ROLL_MISSED = 1, ROLL_LATE };
 
@@ -87,15 +88,17 @@ struct roll_probe {
 	const struct roll_src *src;
 	enum roll_kind kind;
 	int64_t at_sec;		/* ROLL_AT */
-	int64_t res_ns;		/* coarse: the tick (clock_getres), which bounds how late it crosses */
+	int64_t res_ns;		/* the tick: clock_getres of CLOCK_REALTIME_COARSE, or of the coarse clock read */
 	struct case_result res;	/* the verdict */
 	int attempt;		/* ROLL_AT: which (the namespace's), for the report */
 	int late;		/* ROLL_AT, not crossed: ROLL_LATE (the reader came too late) or ROLL_MISSED */
 };
 
 /* Runs every probe to a verdict; MONOTONIC (read through the 64-bit
- * system call) is the schedule.  Returns the wall time spent, in ns. */
-int64_t roll_run(struct roll_probe *p, int n);
+ * system call) is the schedule.  An attempt that did not cross is made
+ * again while it can end within budget_ns of the start (ROLL_AT: never,
+ * the caller makes a new namespace).  Returns the wall time spent, ns. */
+int64_t roll_run(struct roll_probe *p, int n, int64_t budget_ns);
 
 /* The references and entries: the clock_gettime system call of this
  * ABI's struct timespec (time32 on i386), the 64-bit one

@@ -25,7 +25,7 @@ struct cross_shared {
 static void first_process(struct roll_probe *p, int n, struct cross_shared *sh)
 {
 	alarm(CROSS_ALARM_S);
-	roll_run(p, n);
+	roll_run(p, n, 0);
 	for (int i = 0; i < n; i++) {
 		sh->res[i] = p[i].res;
 		sh->late[i] = p[i].late;
@@ -78,13 +78,14 @@ static const char *fmt_s(int64_t ns, char *buf, size_t len)
 	return timens_fmt_ns(ns, buf, len);
 }
 
-int cross_in_timens(struct roll_probe *p, int n, int64_t at_sec, char *diag, size_t dlen, char *why, size_t wlen)
+int cross_in_timens(struct roll_probe *p, int n, int64_t at_sec, int64_t budget_ns, char *diag, size_t dlen, char *why,
+		    size_t wlen)
 {
 	struct cross_shared *sh;
 	struct roll_probe q[CROSS_MAX];
 	int idx[CROSS_MAX], todo[CROSS_MAX], attempt, m = n, slow = 0;
 	char how[96], o1[32], o2[32];
-	int64_t lead = CROSS_LEAD_NS;
+	int64_t lead = CROSS_LEAD_NS, t0;
 
 	if (n > CROSS_MAX) {
 		snprintf(why, wlen, "%d probes, at most %d fit the shared page", n, CROSS_MAX);
@@ -99,7 +100,9 @@ int cross_in_timens(struct roll_probe *p, int n, int64_t at_sec, char *diag, siz
 		todo[i] = 1;
 	/* one namespace per attempt, for the probes that have not crossed yet:
 	 * a verdict reached stays */
-	for (attempt = 1; attempt <= CROSS_ATTEMPTS && m; attempt++) {
+	t0 = roll_mono_ns();
+	/* a new attempt while it can end within budget: lead + reading */
+	for (attempt = 1; m && (attempt == 1 || roll_mono_ns() + lead + CROSS_READ_NS <= t0 + budget_ns); attempt++) {
 		pid_t pid;
 
 		m = 0;

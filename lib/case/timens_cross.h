@@ -19,7 +19,8 @@
  * emulator), with the same lead when it was preempted at the crossing. */
 #define CROSS_LEAD_NS 200000000LL
 #define CROSS_LEAD_MAX_NS 3200000000LL
-#define CROSS_ATTEMPTS 6
+/* what an attempt costs besides the lead: a namespace, a fork, a window */
+#define CROSS_READ_NS 50000000LL
 /* The helper and the namespace's process are killed after this long: a
  * hang becomes a failed point, not a stuck run.  Generous: under QEMU TCG
  * a fork, an exec or a namespace takes hundreds of times longer. */
@@ -27,11 +28,14 @@
 
 /*
  * Each probe (kind ROLL_AT, at_sec, src->id a namespaced clock) read
- * across at_sec seconds of its clock, in one namespace per attempt.
+ * across at_sec seconds of its clock, in one namespace per attempt, a new
+ * attempt (for the probes not crossed yet) while it can end within
+ * budget_ns.
  * TIMENS_OK with every p[i].res set (diag says the offsets and the
  * attempts), or TIMENS_SKIP / TIMENS_FAIL with why: the namespace could
  * not be made, or its processes did not report.
  */
-int cross_in_timens(struct roll_probe *p, int n, int64_t at_sec, char *diag, size_t dlen, char *why, size_t wlen);
+int cross_in_timens(struct roll_probe *p, int n, int64_t at_sec, int64_t budget_ns, char *diag, size_t dlen, char *why,
+		    size_t wlen);
 
 #endif
