@@ -522,7 +522,8 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 	if (s->sec32) {	/* the 64-bit time, to unwrap the 32-bit seconds against */
 		int rc;
 
-		anchor_ns = roll_clock_ns(s->id, &rc);
+		/* the reference's own clock: time() is the coarse seconds */
+		anchor_ns = roll_clock_ns(s->coarse ? s->tick_id : s->id, &rc);
 		if (rc) {
 			at->sysfail = rc;
 			return;
@@ -564,7 +565,8 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 		pos = 0;
 	}
 	at->last_ref = xb;
-	if (s->sec32 && (xa < anchor_ns || xa > xb))
+	/* gettimeofday and time truncate the 64-bit time they come from */
+	if (s->sec32 && (xa < anchor_ns - anchor_ns % ns_per(s) || xa > xb))
 		note(&at->kernel32, &at->f_kernel32, pos, &a, &v, &b, &anchor_v);
 	if (rv) {
 		if (!at->errs++)

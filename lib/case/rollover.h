@@ -17,15 +17,16 @@
  *                read the same timekeeper data (as clock.bracket.*)
  *   monotonic    no reading below the one before it
  *   crossed      readings on both sides of the boundary from consecutive
- *                rounds, as close as the others (ROLL_DENSE_NS); otherwise the attempt
- *                proves nothing (the reader was preempted, a tick came
- *                late) and is made again at the next second
+ *                rounds, as close together as the rest (ROLL_DENSE_NS);
+ *                otherwise the attempt proves nothing (the reader was
+ *                preempted, a tick came late) and is made again at the
+ *                next second while the time budget lasts, then skips
  *
  * A time32 entry (32-bit time_t) returns only the low 32 bits of the
- * seconds; its reading is unwrapped against the 64-bit reference before
- * it is judged, and the time32 system call is read in the same round:
- * the vDSO must give what it gives (docs/cases.md, `rollover`, derives
- * that from the kernel's source).
+ * seconds.  Its reference is the time32 system call, and both are
+ * unwrapped against a 64-bit reading taken just before the round: the
+ * vDSO must give what that system call gives (docs/cases.md, `rollover`,
+ * derives it from the kernel's source).
  */
 #ifndef VDSOCONF_CASE_ROLLOVER_H
 #define VDSOCONF_CASE_ROLLOVER_H
@@ -68,13 +69,16 @@ enum roll_kind {
  * times the mean distance between the probe's readings in the window
  * (ordinary jitter passes, a preemption does not), at least ROLL_DENSE_NS
  * apart (a timer interrupt must not void an attempt) and at most one tick
- * (probe.tick_ns), so that a carry left undone until the next timekeeping
+ * (probe.res_ns), so that a carry left undone until the next timekeeping
  * update is read at least once even where reading is slow (an emulator). */
 #define ROLL_DENSE_NS 50000LL
 /* A window opens this long before the boundary: a sleep's wake-up comes
- * late by tens of microseconds on an idle machine, by milliseconds on a
- * loaded one, and MONOTONIC_RAW's second may drift from MONOTONIC's by
- * up to 500 ppm (the most NTP slews). */
+ * late by tens of microseconds on an idle machine (a loaded one makes it
+ * later, and the attempt is made again), MONOTONIC_RAW's second may drift
+ * from MONOTONIC's by 500 ppm (the most NTP slews) and a predicted tick by
+ * as much.  Not more: a reader that spins long before the boundary has
+ * used up its share of the CPU when it comes, and a busy scheduler
+ * preempts it right then. */
 #define ROLL_PRE_NS 2000000LL
 /* ... and stays open this long after it (after the crossing was seen,
  * for a coarse clock) */
