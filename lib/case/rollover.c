@@ -140,6 +140,7 @@ struct roll_state {
 	int64_t start, end, hard_end;	/* the window, in MONOTONIC ns */
 	int64_t t_bound;		/* when the boundary comes (ROLL_TICK: when the kernel last ticked) */
 	int64_t bsec;			/* the second whose start is crossed (ROLL_SECOND, ROLL_AT) */
+	int plan_rc;			/* the phase clock's syscall failed: the attempt fails with it */
 	int tick_tried, have_tick;	/* coarse: a tick seen, when and at what value */
 	int64_t tick_at, tick_val;
 	/* this attempt, cleared when it begins */
@@ -288,6 +289,11 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 	}
 	ph = roll_clock_ns(p->src->phase, &rc);
 	now = roll_mono_ns();
+	st->plan_rc = rc;
+	if (rc) {	/* nothing to wait for: the attempt fails at once */
+		st->start = st->t_bound = st->end = st->hard_end = now;
+		return;
+	}
 	if (p->kind == ROLL_AT) {
 		st->bsec = p->at_sec;
 		dist = p->at_sec * ROLL_NS - ph;
@@ -312,6 +318,7 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 static void begin(struct roll_probe *p, struct roll_state *st)
 {
 	memset(&st->at, 0, sizeof(st->at));
+	st->at.sysfail = st->plan_rc;
 	st->phase = ST_ACTIVE;
 	st->at.watch = p->src->wall ? clockset_watch() : -1;
 }
