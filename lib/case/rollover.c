@@ -132,7 +132,7 @@ int64_t roll_mono_ns(void)
 
 /* --- one probe's state ------------------------------------------------------- */
 
-enum { ST_PENDING, ST_ACTIVE, ST_DONE };
+enum { ST_PENDING, ST_ACTIVE, ST_REPLAN, ST_DONE };
 
 struct roll_state {
 	/* the schedule, kept across attempts */
@@ -141,7 +141,7 @@ struct roll_state {
 	int64_t t_bound;		/* when the boundary comes (ROLL_TICK: when the kernel last ticked) */
 	int64_t bsec;			/* the second whose start is crossed (ROLL_SECOND, ROLL_AT) */
 	int plan_rc;			/* the phase clock's syscall failed: the attempt fails with it */
-	int tick_tried, have_tick;	/* coarse: a tick seen, when and at what value */
+	int have_tick;			/* coarse: a tick seen, when and at what value */
 	int64_t tick_at, tick_val;
 	/* this attempt, cleared when it begins */
 	struct roll_attempt {
@@ -240,10 +240,9 @@ static int plan_coarse(const struct roll_probe *p, struct roll_state *st)
 {
 	int64_t k, now;
 
-	/* once, before the reading starts: a retry planned while other
-	 * windows are open must not stop their reading for a tick */
-	if (!st->tick_tried++)
-		st->have_tick = !next_tick(p, &st->tick_at, &st->tick_val);
+	/* seen afresh each time: the ticks drift from a prediction made a
+	 * second earlier; plan() runs while no window is open */
+	st->have_tick = !next_tick(p, &st->tick_at, &st->tick_val);
 	if (!st->have_tick)
 		return -1;
 	for (;;) {
@@ -273,8 +272,7 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 		 * a little, as what spoilt the attempt (a burst of load) may
 		 * last a while */
 		now = roll_mono_ns() + (st->attempt > 1 ? ROLL_TICK_RETRY_NS : 0);
-		if (!st->tick_tried++)
-			st->have_tick = !next_tick(p, &st->tick_at, &st->tick_val);
+		st->have_tick = !next_tick(p, &st->tick_at, &st->tick_val);
 		if (st->have_tick) {
 			int64_t k = (now + ROLL_PRE_NS - st->tick_at + p->res_ns - 1) / p->res_ns;
 
@@ -455,8 +453,7 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 	if (judge_bad(p, st, &r)) {
 		if (set && may_retry(p)) {
 			/* a clock step breaks the order legitimately: again */
-			plan(p, st);
-			st->phase = ST_PENDING;
+			st->phase = ST_REPLAN;
 		} else if (set) {
 			case_result_set(&p->res, CASE_R_SKIP, "CLOCK_REALTIME was set (stepped) during every attempt: no "
 					"verdict possible (last: %s)", r.msg);
@@ -467,8 +464,7 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 	}
 	if (p->kind == ROLL_TICK ? at->changes < ROLL_TICKS : !at->crossed) {
 		if (may_retry(p)) {	/* again at the next second, or a little later for a tick */
-			plan(p, st);
-			st->phase = ST_PENDING;
+			st->phase = ST_REPLAN;
 		} else {
 			not_seen(p, st);
 		}
@@ -691,7 +687,22 @@ int64_t roll_run(struct roll_probe *p, int n, int64_t budget_ns)
 				one_round(&p[i], &st[i], now);
 			}
 		}
-		if (!active && left > 0 && next > now)
+		if (active)
+			continue;
+		/* no window open: plan the attempts to make again (finding a
+		 * tick spins up to one, which must not stop anyone's reading) */
+		for (int i = 0; i < n; i++) {
+			if (st[i].phase != ST_REPLAN || next - roll_mono_ns() < 4 * p[i].res_ns + ROLL_PRE_NS)
+				continue;	/* a window opens before a tick could be found: later */
+			plan(&p[i], &st[i]);
+			st[i].phase = ST_PENDING;
+			if (st[i].start < next)
+				next = st[i].start;
+		}
+		now = roll_mono_ns();
+		if (next == INT64_MAX)
+			continue;	/* only attempts left to plan: they are planned next round */
+		if (next > now)
 			sleep_ns(next - now);
 	}
 	free(st);
