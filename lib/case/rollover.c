@@ -230,11 +230,11 @@ static int next_tick(const struct roll_probe *p, int64_t *when, int64_t *value)
  * now tells when: the window is placed around that tick, not around the
  * fine boundary, and the reader does not spin for milliseconds before it
  * (spinning uses up its share of the CPU, and the scheduler then preempts
- * it at a tick: the very one that matters).  The ticks drift from that
- * prediction by up to a millisecond a second on a virtual machine whose
- * timer and clocksource disagree slightly: ROLL_PRE_NS covers it.  0, or
- * -1 when no tick was seen (the window then spans every tick that may
- * cross).
+ * it at a tick: the very one that matters).  The ticks drift from such a
+ * prediction where the timer and the clocksource disagree slightly (a
+ * virtual machine's may), so it is made afresh for each attempt, and
+ * ROLL_PRE_NS covers the rest.  0, or -1 when no tick was seen (the window
+ * then spans every tick that may cross).
  */
 static int plan_coarse(const struct roll_probe *p, struct roll_state *st)
 {
@@ -266,11 +266,10 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 
 	st->attempt++;
 	if (p->kind == ROLL_TICK) {
-		/* just before a tick, seen coming from one seen at the first
-		 * plan: what the reader spins before it uses up its share of
-		 * the CPU, and the scheduler preempts at a tick; a retry waits
-		 * a little, as what spoilt the attempt (a burst of load) may
-		 * last a while */
+		/* just before a tick, predicted from one seen now: what the
+		 * reader spins before it uses up its share of the CPU, and the
+		 * scheduler preempts at a tick; a retry waits a little, as
+		 * what spoilt the attempt (a burst of load) may last a while */
 		now = roll_mono_ns() + (st->attempt > 1 ? ROLL_TICK_RETRY_NS : 0);
 		st->have_tick = !next_tick(p, &st->tick_at, &st->tick_val);
 		if (st->have_tick) {
