@@ -85,8 +85,7 @@ static struct {
 
 static char *fmt_tv(char *buf, size_t len, const struct timeval *tv)
 {
-	snprintf(buf, len, "%" PRId64 ".%06" PRId64, (int64_t)tv->tv_sec, (int64_t)tv->tv_usec);
-	return buf;
+	return timecheck_fmt_tv(buf, len, (int64_t)tv->tv_sec, (int64_t)tv->tv_usec);
 }
 
 static void note_tz(const struct timezone *tz)
@@ -205,8 +204,8 @@ static void gtod_bracket(enum gtod_ref ref, double seconds, struct timecheck_out
 		o->fail = 1;
 		snprintf(o->why, sizeof(o->why),
 			 "expected 0 <= tv_usec < 1000000 and tv_sec >= 0; %llu of %llu vDSO readings were not, first "
-			 "{%" PRId64 " s, %" PRId64 " us}",
-			 g.unnorm, r.rounds, (int64_t)g.first_unnorm.tv_sec, (int64_t)g.first_unnorm.tv_usec);
+			 "%s",
+			 g.unnorm, r.rounds, fmt_tv(s1, sizeof(s1), &g.first_unnorm));
 	}
 }
 

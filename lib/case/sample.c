@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "sample.h"
+#include "timecheck.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -138,9 +139,13 @@ static void call_loop(const char *role, void *fn, struct loop_state *st, int64_t
 			struct timespec t;
 			int rc = f(CLOCK_MONOTONIC, &t);
 
-			if (rc || t.tv_nsec < 0 || t.tv_nsec >= 1000000000L || ts_ns(&t) < st->prev)
-				BAD(st, "clock_gettime(CLOCK_MONOTONIC) = %d, %lld.%09ld after %lld ns", rc,
-				    (long long)t.tv_sec, (long)t.tv_nsec, (long long)st->prev);
+			if (rc || t.tv_nsec < 0 || t.tv_nsec >= 1000000000L || ts_ns(&t) < st->prev) {
+				char v[48];
+
+				BAD(st, "clock_gettime(CLOCK_MONOTONIC) = %d, %s after %lld ns", rc,
+				    timecheck_fmt_ts(v, sizeof(v), (int64_t)t.tv_sec, (int64_t)t.tv_nsec),
+				    (long long)st->prev);
+			}
 			st->prev = ts_ns(&t);
 		} while (!budget_spent(++i, start));
 	} else if (!strcmp(role, "gettimeofday")) {
@@ -151,9 +156,13 @@ static void call_loop(const char *role, void *fn, struct loop_state *st, int64_t
 			int rc = f(&tv, NULL);
 			int64_t us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 
-			if (rc || tv.tv_usec < 0 || tv.tv_usec >= 1000000 || us < st->prev)
-				BAD(st, "gettimeofday = %d, %lld.%06ld after %lld us", rc, (long long)tv.tv_sec,
-				    (long)tv.tv_usec, (long long)st->prev);
+			if (rc || tv.tv_usec < 0 || tv.tv_usec >= 1000000 || us < st->prev) {
+				char v[48];
+
+				BAD(st, "gettimeofday = %d, %s after %lld us", rc,
+				    timecheck_fmt_tv(v, sizeof(v), (int64_t)tv.tv_sec, (int64_t)tv.tv_usec),
+				    (long long)st->prev);
+			}
 			st->prev = us;
 		} while (!budget_spent(++i, start));
 	} else if (!strcmp(role, "time")) {
@@ -183,10 +192,13 @@ static void call_loop(const char *role, void *fn, struct loop_state *st, int64_t
 			struct timespec r;
 			int rc = f(CLOCK_MONOTONIC, &r);
 
-			if (rc || r.tv_sec != st->res0.tv_sec || r.tv_nsec != st->res0.tv_nsec)
-				BAD(st, "clock_getres(CLOCK_MONOTONIC) = %d, %lld.%09ld, syscall says %lld.%09ld", rc,
-				    (long long)r.tv_sec, (long)r.tv_nsec, (long long)st->res0.tv_sec,
-				    (long)st->res0.tv_nsec);
+			if (rc || r.tv_sec != st->res0.tv_sec || r.tv_nsec != st->res0.tv_nsec) {
+				char v[48], w[48];
+
+				BAD(st, "clock_getres(CLOCK_MONOTONIC) = %d, %s, syscall says %s", rc,
+				    timecheck_fmt_ts(v, sizeof(v), (int64_t)r.tv_sec, (int64_t)r.tv_nsec),
+				    timecheck_fmt_ts(w, sizeof(w), (int64_t)st->res0.tv_sec, (int64_t)st->res0.tv_nsec));
+			}
 		} while (!budget_spent(++i, start));
 	}
 }

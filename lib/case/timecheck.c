@@ -111,11 +111,23 @@ int timecheck_in_child(void (*fn)(void *buf), void *buf, size_t len, unsigned ti
 	return 0;
 }
 
+/* A fraction out of range as a decimal ("2680.1000017845") reads as
+ * another time (2680.1 s): such a value is shown as the pair it is. */
+static char *fmt_pair(char *buf, size_t len, int64_t sec, int64_t frac, int64_t unit, int digits)
+{
+	if (frac >= 0 && frac < unit)
+		snprintf(buf, len, "%" PRId64 ".%0*" PRId64, sec, digits, frac);
+	else
+		snprintf(buf, len, "{%" PRId64 ", %" PRId64 "}", sec, frac);
+	return buf;
+}
+
 char *timecheck_fmt_ts(char *buf, size_t len, int64_t sec, int64_t nsec)
 {
-	if (nsec >= 0 && nsec < 1000000000)
-		snprintf(buf, len, "%" PRId64 ".%09" PRId64, sec, nsec);
-	else
-		snprintf(buf, len, "{%" PRId64 " s, %" PRId64 " ns}", sec, nsec);
-	return buf;
+	return fmt_pair(buf, len, sec, nsec, 1000000000, 9);
+}
+
+char *timecheck_fmt_tv(char *buf, size_t len, int64_t sec, int64_t usec)
+{
+	return fmt_pair(buf, len, sec, usec, 1000000, 6);
 }

@@ -38,7 +38,10 @@ struct timecheck_outcome {
 int timecheck_in_child(void (*fn)(void *buf), void *buf, size_t len, unsigned timeout_s, char *why,
 		       size_t why_len);
 
-/* "1795306320.980988966" (seconds may be negative; nanoseconds as given) */
+/* "1795306320.980988966", or, with tv_nsec outside [0, 1e9), the pair as
+ * returned: "{2680, 1000017845}" (never "2680.1000017845", which reads as
+ * 2680.1 s).  timecheck_fmt_tv: the same for tv_usec. */
 char *timecheck_fmt_ts(char *buf, size_t len, int64_t sec, int64_t nsec);
+char *timecheck_fmt_tv(char *buf, size_t len, int64_t sec, int64_t usec);
 
 #endif
