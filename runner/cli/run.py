@@ -12,7 +12,7 @@ from typing import List, Optional
 
 from runner.cli.parser import count, seconds
 from runner.core import target
-from runner.core.discover import cases_by_abi, find_cases, is_case
+from runner.core.discover import ABI_SUFFIXES, cases_by_abi, find_cases, is_case
 from runner.paths import DEFAULT_CASES_DIR, RESULTS, SOURCE_TREE, help_path
 from runner.session import RunOptions, run
 
@@ -106,9 +106,19 @@ def _select(p: argparse.ArgumentParser, cases_dir: Path, names: List[str],
         if suffix is not None:
             return sorted(cases_by_abi(cases_dir, suffix).values())
         return find_cases(cases_dir)
+    by_abi = cases_by_abi(cases_dir, suffix) if suffix is not None else {}
     chosen = []
     for name in names:
         path = Path(name) if os.sep in name else cases_dir / name
+        if suffix is not None and os.sep not in name:
+            # a case named by its concern runs in the target's ABI's build
+            # (rollover against an i386 target is rollover-i386)
+            base = next((name[:-len(x)] for x in ABI_SUFFIXES if name.endswith(x)), name)
+            if base in by_abi:
+                if name != base + suffix and name != base:
+                    p.error(f"case '{name}' is not of the target's ABI: use '{base}' "
+                            f"(runs {by_abi[base].name})")
+                path = by_abi[base]
         if not is_case(path):
             p.error(f"unknown case '{name}': no executable {path}")
         chosen.append(path.resolve())

@@ -146,3 +146,17 @@ def test_target_runs_only_the_cases_of_its_abi(tmp_path):
     assert "x32 shared object, 1 case(s) of that ABI" in r.stdout, describe(r)
     ran = [c["name"] for c in json.loads((tmp_path / "report.json").read_text())["cases"]]
     assert ran == ["pass-x32"]
+
+
+def test_named_case_runs_in_the_targets_abi(tmp_path):
+    # "pass" against an x32 target is pass-x32; another ABI's build is refused
+    cases = stub_dir(tmp_path, "pass")
+    for suffix in ("-x32", "-i386"):
+        (cases / f"pass{suffix}").write_bytes((cases / "pass").read_bytes())
+        (cases / f"pass{suffix}").chmod(0o755)
+    target = _elf(tmp_path / "fake-x32.so", 1, 3, 62)
+    r = run_in(tmp_path, cases, "--target", target, "pass")
+    ran = [c["name"] for c in json.loads((tmp_path / "report.json").read_text())["cases"]]
+    assert ran == ["pass-x32"], describe(r)
+    r = run_in(tmp_path, cases, "--target", target, "pass-i386")
+    assert r.returncode == 2 and "case 'pass-i386' is not of the target's ABI: use 'pass'" in r.stderr
