@@ -15,10 +15,10 @@ from typing import Dict, List, Optional
 
 from runner.core import recording
 from runner.core.caserun import judge_exec_failure
-from runner.core.discover import find_cases
+from runner.core.discover import ABI_SUFFIXES, find_cases
 from runner.guest import guestcase, initramfs, kimage, qemu
 from runner.guest.build import static_build
-from runner.paths import RESULTS
+from runner.paths import REPO, RESULTS
 
 GUEST_RESULTS = RESULTS / "guest"
 DEFAULT_BOOT_TIMEOUT = {"x86_64": 60.0, "aarch64": 180.0}
@@ -61,7 +61,7 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
                              "arm64 Image or ELF header); give --arch to try anyway")
         return _record(kernel, "?", label, b, directory, [], 60.0, reproduce, kernel_info)
     static = static_build(arch)
-    available = {p.name: p for p in find_cases(static / "cases")}
+    available = {p.name: p for p in find_cases(static / "cases") if _current(p.name)}
     chosen = cases or sorted(available)
     if not strict:
         chosen = [c for c in chosen if c in available]
@@ -81,6 +81,18 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
             judge_exec_failure(run, run.exec_errno, str(static / "cases" / run.name), str(static / "init"),
                                "the guest kernel")
     return _record(kernel, arch, label, b, directory, chosen, case_timeout, reproduce, kernel_info)
+
+
+def _current(name: str) -> bool:
+    """A program of a case the checkout still has (cases/NAME.c or the
+    directory cases/NAME), whatever its ABI suffix: the build directory
+    keeps the programs of renamed and removed cases, which must not be
+    packed into a guest and reported as if they were the suite's."""
+    cases = REPO / "cases"
+    if not cases.is_dir():
+        return True     # installed: only current cases were installed
+    base = next((name[:-len(x)] for x in ABI_SUFFIXES if name.endswith(x)), name)
+    return (cases / f"{base}.c").is_file() or (cases / base).is_dir()
 
 
 def follow(progress, total: int, what: str):
