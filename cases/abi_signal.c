@@ -24,12 +24,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include "case/case.h"
 #include "case/callfn.h"
 #include "case/callabi_case.h"
+#include "case/context_pc.h"
 #include "case/tick.h"
 
 #define RUN_NS 200000000L	/* per function: 0.2 s, some 2000 signals */
@@ -50,24 +50,6 @@ static uintptr_t live_lo, live_hi;	/* the kernel's [vdso], which a fake forwards
 
 static volatile sig_atomic_t handler_calls, inside, handler_bad;
 static char handler_why[256];
-
-static uintptr_t context_pc(const void *uc)
-{
-	const ucontext_t *u = uc;
-
-#if defined(__x86_64__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
-#elif defined(__i386__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_EIP];
-#elif defined(__aarch64__)
-	return (uintptr_t)u->uc_mcontext.pc;
-#elif defined(__arm__)
-	return (uintptr_t)u->uc_mcontext.arm_pc;
-#else
-	(void)u;
-	return 0;
-#endif
-}
 
 static void on_tick(int sig, siginfo_t *si, void *uc)
 {

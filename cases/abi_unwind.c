@@ -30,12 +30,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
-#include <ucontext.h>
 #include <unistd.h>
 #include <unwind.h>
 
 #include "case/case.h"
 #include "case/callabi_case.h"
+#include "case/context_pc.h"
 #include "case/known_case.h"
 #include "case/tick.h"
 
@@ -92,22 +92,6 @@ struct sample {
 static const struct case_ctx *the_ctx;
 static struct sample samples[MAX_SAMPLES];
 static volatile sig_atomic_t nsamples, armed;
-
-static uintptr_t context_pc(const void *uc)
-{
-	const ucontext_t *u = uc;
-
-#if defined(__x86_64__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
-#elif defined(__i386__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_EIP];
-#elif defined(__aarch64__)
-	return (uintptr_t)u->uc_mcontext.pc;
-#else
-	(void)u;
-	return 0;
-#endif
-}
 
 static _Unwind_Reason_Code record_frame(struct _Unwind_Context *uc, void *arg)
 {
