@@ -24,12 +24,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include "case/case.h"
 #include "case/callfn.h"
 #include "case/callabi_case.h"
+#include "case/context_pc.h"
+#include "case/tick.h"
 
 #define RUN_NS 200000000L	/* per function: 0.2 s, some 2000 signals */
 /* and up to 0.8 s more for a function whose code is so short (time(), a
@@ -49,24 +50,6 @@ static uintptr_t live_lo, live_hi;	/* the kernel's [vdso], which a fake forwards
 
 static volatile sig_atomic_t handler_calls, inside, handler_bad;
 static char handler_why[256];
-
-static uintptr_t context_pc(const void *uc)
-{
-	const ucontext_t *u = uc;
-
-#if defined(__x86_64__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
-#elif defined(__i386__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_EIP];
-#elif defined(__aarch64__)
-	return (uintptr_t)u->uc_mcontext.pc;
-#elif defined(__arm__)
-	return (uintptr_t)u->uc_mcontext.arm_pc;
-#else
-	(void)u;
-	return 0;
-#endif
-}
 
 static void on_tick(int sig, siginfo_t *si, void *uc)
 {
@@ -105,39 +88,21 @@ static void setup(struct case_ctx *ctx)
 
 static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 {
-	struct sigevent sev = { 0 };
-	struct itimerspec on = { { 0, TICK_NS }, { 0, TICK_NS } }, off = { { 0, 0 }, { 0, 0 } };
-	struct sigaction sa = { 0 }, old;
-	timer_t timer;
+	struct tick tick;
 	unsigned long calls = 0, bad = 0;
 	char why[256] = "";
 	int64_t end;
 
 	if (!case_point("abi.signal.%s", callfn_role(id)))
 		return;
-	if (!fns[id]) {
-		case_skip("target exports no %s", case_role_sym(ctx, callfn_role(id))->name);
+	if (callfn_case_skip(ctx, id, fns[id]))
 		return;
-	}
-	if (id == CF_GETRANDOM && !callfn_random.state) {
-		case_skip("no getrandom state could be allocated");
-		return;
-	}
-	sa.sa_sigaction = on_tick;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, &old);
-	sev.sigev_notify = SIGEV_THREAD_ID;
-	sev.sigev_signo = SIGALRM;
-	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
-	if (timer_create(CLOCK_MONOTONIC, &sev, &timer)) {
-		sigaction(SIGALRM, &old, NULL);
+	handler_calls = inside = handler_bad = 0;
+	if (tick_start(&tick, SIGALRM, on_tick, TICK_NS)) {
 		case_fail("timer_create: %s", strerror(errno));
 		return;
 	}
-	handler_calls = inside = handler_bad = 0;
 	end = case_mono_ns() + RUN_NS;
-	timer_settime(timer, 0, &on, NULL);
 	do {
 		for (int k = 0; k < 8; k++, calls += PER_BRACKET) {
 			struct callfn_state s, snap[PER_BRACKET];
@@ -160,9 +125,7 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 			}
 		}
 	} while (case_mono_ns() < end || (inside < SIGNAL_MIN_INSIDE && case_mono_ns() < end + EXTRA_NS));
-	timer_settime(timer, 0, &off, NULL);
-	timer_delete(timer);
-	sigaction(SIGALRM, &old, NULL);
+	tick_stop(&tick);
 	case_diag("%lu calls, %d signals, %d of them inside vDSO code", calls, (int)handler_calls, (int)inside);
 	if (bad)
 		case_fail("%lu of %lu interrupted-loop calls were wrong, first: %s", bad, calls, why);
@@ -177,9 +140,7 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 
 static void run(struct case_ctx *ctx)
 {
-	for (int id = 0; id < CF_COUNT; id++)
-		if (case_role_sym(ctx, callfn_role(id)))
-			check_fn(ctx, id);
+	callfn_case_each(ctx, check_fn);
 }
 
 static const struct case_spec spec = {

@@ -42,9 +42,7 @@ static char no_stack[256];
 
 static void setup(struct case_ctx *ctx)
 {
-	callabi_setup_random(ctx);
-	if (callabi_supported() && callabi_stack_open(&stack, ABI_STACK_BOUND, no_stack, sizeof(no_stack)))
-		stack.lo = 0;
+	callabi_case_setup(ctx, &stack, ABI_STACK_BOUND, no_stack, sizeof(no_stack));
 }
 
 /* The address a SIGSEGV/SIGBUS description of guard.c names, or 0. */
@@ -63,33 +61,15 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 
 	if (!case_point("abi.stack.%s", callfn_role(id)))
 		return;
-	if (!callabi_supported()) {
-		case_skip("no call harness for this architecture");
+	if (callabi_case_skip(ctx, id, fn, &stack, no_stack))
 		return;
-	}
-	if (!stack.lo) {
-		case_fail("%s", no_stack);
-		return;
-	}
-	if (!fn) {
-		case_skip("target exports no %s", case_role_sym(ctx, callfn_role(id))->name);
-		return;
-	}
-	if (id == CF_GETRANDOM && !callfn_random.state) {
-		case_skip("no getrandom state could be allocated");
-		return;
-	}
 	for (unsigned v = 0; v < callfn_variants(id); v++) {
 		struct callabi_call c = { 0 };
 		struct callfn_state s;
 		uintptr_t at;
 		size_t used;
 
-		callabi_canaries(&c);
-		c.fn = fn;
-		c.sp = callabi_stack_sp(&stack, ABI_STACK_BOUND);
-		callfn_prepare(&s, id, v, c.arg);
-		callfn_describe(id, v, d, sizeof(d));
+		callabi_case_prepare(&c, &s, fn, id, v, callabi_stack_sp(&stack, ABI_STACK_BOUND), d, sizeof(d));
 		callabi_stack_paint(&stack);
 		if (callabi_guarded(ctx, &c, why, sizeof(why))) {
 			at = fault_address(why);
@@ -117,9 +97,7 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 
 static void run(struct case_ctx *ctx)
 {
-	for (int id = 0; id < CF_COUNT; id++)
-		if (case_role_sym(ctx, callfn_role(id)))
-			check_fn(ctx, id);
+	callfn_case_each(ctx, check_fn);
 }
 
 static const struct case_spec spec = {

@@ -30,13 +30,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
-#include <ucontext.h>
 #include <unistd.h>
 #include <unwind.h>
 
 #include "case/case.h"
 #include "case/callabi_case.h"
+#include "case/context_pc.h"
 #include "case/known_case.h"
+#include "case/tick.h"
 
 #if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
 #define HAVE_DWARF_UNWIND 1
@@ -91,22 +92,6 @@ struct sample {
 static const struct case_ctx *the_ctx;
 static struct sample samples[MAX_SAMPLES];
 static volatile sig_atomic_t nsamples, armed;
-
-static uintptr_t context_pc(const void *uc)
-{
-	const ucontext_t *u = uc;
-
-#if defined(__x86_64__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
-#elif defined(__i386__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_EIP];
-#elif defined(__aarch64__)
-	return (uintptr_t)u->uc_mcontext.pc;
-#else
-	(void)u;
-	return 0;
-#endif
-}
 
 static _Unwind_Reason_Code record_frame(struct _Unwind_Context *uc, void *arg)
 {
@@ -297,10 +282,7 @@ static int vsyscall_no_cfi(const struct case_ctx *ctx, const struct sample *s, u
 static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 {
 	const void *fn = case_fn(ctx, callfn_role(id));
-	struct sigevent sev = { 0 };
-	struct itimerspec on = { { 0, TICK_NS }, { 0, TICK_NS } }, off = { { 0, 0 }, { 0, 0 } };
-	struct sigaction sa = { 0 }, old;
-	timer_t timer;
+	struct tick tick;
 	unsigned bad = 0, unknown = 0, via_vsyscall = 0;
 	int has_fde = 0, first_known = -1;
 	char why[512] = "", known_why[512] = "";
@@ -311,32 +293,15 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 		case_skip("32-bit ARM unwinds by EHABI tables, not by the DWARF CFI checked here");
 		return;
 	}
-	if (!fn) {
-		case_skip("target exports no %s", case_role_sym(ctx, callfn_role(id))->name);
+	if (callfn_case_skip(ctx, id, fn))
 		return;
-	}
-	if (id == CF_GETRANDOM && !callfn_random.state) {
-		case_skip("no getrandom state could be allocated");
-		return;
-	}
-	sa.sa_sigaction = on_tick;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGPROF, &sa, &old);
-	sev.sigev_notify = SIGEV_THREAD_ID;
-	sev.sigev_signo = SIGPROF;
-	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
-	if (timer_create(CLOCK_MONOTONIC, &sev, &timer)) {
-		sigaction(SIGPROF, &old, NULL);
+	nsamples = 0;
+	if (tick_start(&tick, SIGPROF, on_tick, TICK_NS)) {
 		case_fail("timer_create: %s", strerror(errno));
 		return;
 	}
-	nsamples = 0;
-	timer_settime(timer, 0, &on, NULL);
 	caller(id, fn, case_mono_ns() + RUN_NS);
-	timer_settime(timer, 0, &off, NULL);
-	timer_delete(timer);
-	sigaction(SIGPROF, &old, NULL);
+	tick_stop(&tick);
 
 	for (unsigned i = 0; i < (unsigned)nsamples; i++) {
 		const struct sample *s = &samples[i];
@@ -396,9 +361,7 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 static void run(struct case_ctx *ctx)
 {
 	check_eh_frame_hdr(ctx);
-	for (int id = 0; id < CF_COUNT; id++)
-		if (case_role_sym(ctx, callfn_role(id)))
-			check_fn(ctx, id);
+	callfn_case_each(ctx, check_fn);
 }
 
 static const struct case_spec spec = {

@@ -567,10 +567,4 @@ static const struct case_spec spec = {
 	.run = run,
 };
 
-/* Not CASE_MAIN: the exec'd child mode must run before the framework. */
-int main(int argc, char **argv)
-{
-	if (argc >= 3 && !strcmp(argv[1], EXEC_FLAG))
-		return exec_child(argv);
-	return case_main(&spec, argc, argv);
-}
+CASE_MAIN_REEXEC(spec, EXEC_FLAG, exec_child)

@@ -79,22 +79,4 @@ __asm__(
 	"	ret\n"
 	".size callabi_call, .-callabi_call\n");
 
-void callabi_ctl_save(uintptr_t ctl[2])
-{
-	uint32_t mxcsr;
-	uint16_t cw;
-
-	__asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(mxcsr), "=m"(cw));
-	ctl[0] = mxcsr;
-	ctl[1] = cw;
-}
-
-void callabi_ctl_restore(const uintptr_t ctl[2])
-{
-	uint32_t mxcsr = (uint32_t)ctl[0];
-	uint16_t cw = (uint16_t)ctl[1];
-
-	__asm__ volatile("ldmxcsr %0\n\tfldcw %1" : : "m"(mxcsr), "m"(cw));
-}
-
 #endif

@@ -442,4 +442,14 @@ static inline int case_main(const struct case_spec *spec, int argc, char **argv)
 		return case_main(&(spec), argc, argv); \
 	}
 
+/* main() of a case that re-executes itself (case_reexec() with flag): the
+ * child mode, argv {argv0, flag, FD}, must run before the framework. */
+#define CASE_MAIN_REEXEC(spec, flag, child)                     \
+	int main(int argc, char **argv)                         \
+	{                                                       \
+		if (argc >= 3 && !strcmp(argv[1], (flag)))      \
+			return child(argv);                     \
+		return case_main(&(spec), argc, argv);          \
+	}
+
 #endif

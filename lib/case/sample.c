@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "sample.h"
+#include "context_pc.h"
 #include "timecheck.h"
 
 #include <errno.h>
@@ -11,7 +12,6 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #define MAX_SAMPLES 4096
@@ -24,30 +24,6 @@
 
 static volatile uintptr_t pcs[MAX_SAMPLES];
 static volatile sig_atomic_t npcs;
-
-#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__)
-#define HAVE_CONTEXT_PC 1
-#else
-#define HAVE_CONTEXT_PC 0
-#endif
-
-static uintptr_t context_pc(const void *uc)
-{
-	const ucontext_t *u = uc;
-
-#if defined(__x86_64__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
-#elif defined(__i386__)
-	return (uintptr_t)u->uc_mcontext.gregs[REG_EIP];
-#elif defined(__aarch64__)
-	return (uintptr_t)u->uc_mcontext.pc;
-#elif defined(__arm__)
-	return (uintptr_t)u->uc_mcontext.arm_pc;
-#else
-	(void)u;
-	return 0;
-#endif
-}
 
 static void on_prof(int sig, siginfo_t *si, void *uc)
 {
