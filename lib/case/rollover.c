@@ -81,8 +81,16 @@ static int normalised(const struct roll_src *s, const struct roll_val *v)
 /* --- scheduling --------------------------------------------------------------- */
 
 /* The next tick of a coarse source: when (MONOTONIC) its coarse clock
- * changed and to what, seen by readings at most ROLL_DENSE_NS apart; 0, or
- * -1 when no tick was seen so within three ticks. */
+ * changed and to what, seen by readings at most ROLL_SEEN_NS apart; 0, or
+ * -1 when no tick was seen so within three ticks.  This only places a
+ * window that opens ROLL_PRE_NS before the predicted tick, so the tick
+ * need not be seen as closely as a crossing is judged: an eighth of the
+ * lead leaves nearly all of it.  Asking ROLL_DENSE_NS here failed where
+ * the timer interrupt itself takes tens of microseconds (a virtual
+ * machine): the search then spun for three ticks and gave up, and a
+ * reader that spun so just before its sleep had used up its share of the
+ * CPU and woke late, at the next tick (docs/cases.md, `rollover`). */
+#define ROLL_SEEN_NS (ROLL_PRE_NS / 8)
 static int next_tick(const struct roll_probe *p, int64_t *when, int64_t *value)
 {
 	int rc;
@@ -92,7 +100,7 @@ static int next_tick(const struct roll_probe *p, int64_t *when, int64_t *value)
 	while (!rc && t0 < end) {
 		int64_t v = roll_clock_ns(p->src->tick_id, &rc), t = roll_mono_ns();
 
-		if (!rc && v != v0 && t - t0 <= ROLL_DENSE_NS) {
+		if (!rc && v != v0 && t - t0 <= ROLL_SEEN_NS) {
 			*when = t;
 			*value = v;
 			return 0;
@@ -517,6 +525,17 @@ static void sleep_ns(int64_t ns)
 		;
 }
 
+static void plan_first(struct roll_probe *p, struct roll_state *st)
+{
+	memset(&p->res, 0, sizeof(p->res));
+	p->late = 0;
+	st->at.watch = -1;
+	if (p->kind == ROLL_AT && p->attempt > 0)
+		st->attempt = p->attempt - 1;	/* counted by the caller */
+	plan(p, st);
+	st->phase = ST_PENDING;
+}
+
 int64_t roll_run(struct roll_probe *p, int n, int64_t budget_ns)
 {
 	struct roll_state *st = calloc((size_t)n, sizeof(*st));
@@ -529,17 +548,17 @@ int64_t roll_run(struct roll_probe *p, int n, int64_t budget_ns)
 			case_result_set(&p[i].res, CASE_R_FAIL, "out of memory");
 		return 0;
 	}
+	/* the plans that spin to find a tick first: a window planned before
+	 * them could open while they spin */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < n; i++) {
+			if ((p[i].kind == ROLL_TICK || p[i].src->coarse) == !pass)
+				plan_first(&p[i], &st[i]);
+		}
+	}
 	for (int i = 0; i < n; i++) {
-		int64_t now;
+		int64_t now = roll_mono_ns();
 
-		memset(&p[i].res, 0, sizeof(p[i].res));
-		p[i].late = 0;
-		st[i].at.watch = -1;
-		if (p[i].kind == ROLL_AT && p[i].attempt > 0)
-			st[i].attempt = p[i].attempt - 1;	/* counted by the caller */
-		plan(&p[i], &st[i]);
-		st[i].phase = ST_PENDING;
-		now = roll_mono_ns();
 		if (p[i].kind == ROLL_AT && st[i].start < now) {
 			p[i].late = ROLL_LATE;
 			case_result_set(&p[i].res, CASE_R_SKIP, "the crossing was %.1f ms away when the reader started, "
