@@ -84,7 +84,7 @@ enum roll_kind {
  * MONOTONIC's and BOOTTIME's seconds (the kernel aligns its periodic tick
  * to multiples of the tick in MONOTONIC since Linux 5.19).  A busy
  * scheduler switches tasks at the tick, away from one that has used up
- * its slice (EEVDF's base slice: 1.5 ms on 2 CPUs), so a reader that
+ * its slice (EEVDF's default: about 1.5 ms on 2 CPUs), so a reader that
  * spun ROLL_PRE_NS before the tick was preempted right at the boundary,
  * at every attempt.  Its time is known to within a third of this (a
  * tick seen, rollover.c) plus the wake-up (tens of microseconds): this
