@@ -80,9 +80,26 @@ static int normalised(const struct roll_src *s, const struct roll_val *v)
 
 /* --- scheduling --------------------------------------------------------------- */
 
+/* How long before its boundary a probe's window opens (rollover.h) */
+static int64_t lead_ns(const struct roll_probe *p)
+{
+	clockid_t ph = p->src->phase;
+	int tick = p->kind == ROLL_TICK || p->src->coarse || ph == CLOCK_MONOTONIC || ph == CLOCK_BOOTTIME;
+
+	return tick ? ROLL_TICK_PRE_NS : ROLL_PRE_NS;
+}
+
 /* The next tick of a coarse source: when (MONOTONIC) its coarse clock
- * changed and to what, seen by readings at most ROLL_DENSE_NS apart; 0, or
- * -1 when no tick was seen so within three ticks. */
+ * changed and to what, seen by readings at most ROLL_SEEN_NS apart; 0, or
+ * -1 when no tick was seen so within three ticks.  This only places a
+ * window that opens ROLL_TICK_PRE_NS before the predicted tick, so the
+ * tick need not be seen as closely as a crossing is judged: a third of
+ * that lead leaves most of it.  Asking ROLL_DENSE_NS here failed where
+ * the timer interrupt itself takes tens of microseconds (a virtual
+ * machine): the search then spun for three ticks and gave up, and a
+ * reader that spun so just before its sleep had used up its share of the
+ * CPU and woke late, at the next tick (docs/cases.md, `rollover`). */
+#define ROLL_SEEN_NS (ROLL_TICK_PRE_NS / 3)
 static int next_tick(const struct roll_probe *p, int64_t *when, int64_t *value)
 {
 	int rc;
@@ -92,7 +109,7 @@ static int next_tick(const struct roll_probe *p, int64_t *when, int64_t *value)
 	while (!rc && t0 < end) {
 		int64_t v = roll_clock_ns(p->src->tick_id, &rc), t = roll_mono_ns();
 
-		if (!rc && v != v0 && t - t0 <= ROLL_DENSE_NS) {
+		if (!rc && v != v0 && t - t0 <= ROLL_SEEN_NS) {
 			*when = t;
 			*value = v;
 			return 0;
@@ -107,14 +124,15 @@ static int next_tick(const struct roll_probe *p, int64_t *when, int64_t *value)
  * A coarse source crosses the second at the first tick whose accumulated
  * time reaches it, up to a tick or two after the fine clock.  Ticks come
  * every res, each adding about res to the coarse clock (within the 500 ppm
- * NTP may slew: 0.5 ms over a second, inside ROLL_PRE_NS), so one tick seen
+ * NTP may slew: 0.5 ms over a second; where that moves the crossing to the
+ * tick after, the window stays open for it), so one tick seen
  * now tells when: the window is placed around that tick, not around the
  * fine boundary, and the reader does not spin for milliseconds before it
  * (spinning uses up its share of the CPU, and the scheduler then preempts
  * it at a tick: the very one that matters).  The ticks drift from such a
  * prediction where the timer and the clocksource disagree slightly (a
  * virtual machine's may), so it is made afresh for each attempt, and
- * ROLL_PRE_NS covers the rest.  0, or -1 when no tick was seen (the window
+ * the lead covers the rest.  0, or -1 when no tick was seen (the window
  * then spans every tick that may cross).
  */
 static int plan_coarse(const struct roll_probe *p, struct roll_state *st)
@@ -130,11 +148,11 @@ static int plan_coarse(const struct roll_probe *p, struct roll_state *st)
 		k = (st->bsec * ROLL_NS - st->tick_val + p->res_ns - 1) / p->res_ns;
 		st->t_bound = st->tick_at + (k > 0 ? k : 0) * p->res_ns;
 		now = roll_mono_ns();
-		if (p->kind == ROLL_AT || st->t_bound - now >= ROLL_PRE_NS + ROLL_POST_NS)
+		if (p->kind == ROLL_AT || st->t_bound - now >= lead_ns(p) + ROLL_POST_NS)
 			break;
 		st->bsec++;	/* too close to be ready: the one after */
 	}
-	st->start = st->t_bound - ROLL_PRE_NS;
+	st->start = st->t_bound - lead_ns(p);
 	st->hard_end = st->t_bound + 2 * p->res_ns + ROLL_POST_NS;
 	st->end = INT64_MAX;
 	return 0;
@@ -154,10 +172,10 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 		now = roll_mono_ns() + (st->attempt > 1 ? ROLL_TICK_RETRY_NS : 0);
 		st->have_tick = !next_tick(p, &st->tick_at, &st->tick_val);
 		if (st->have_tick) {
-			int64_t k = (now + ROLL_PRE_NS - st->tick_at + p->res_ns - 1) / p->res_ns;
+			int64_t k = (now + lead_ns(p) - st->tick_at + p->res_ns - 1) / p->res_ns;
 
 			st->t_bound = st->tick_at + k * p->res_ns;
-			st->start = st->t_bound - ROLL_PRE_NS;
+			st->start = st->t_bound - lead_ns(p);
 			st->end = st->hard_end = st->t_bound + 2 * p->res_ns + ROLL_POST_NS;
 			return;
 		}
@@ -178,7 +196,7 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 	} else {
 		st->bsec = ph / ROLL_NS + 1;
 		dist = st->bsec * ROLL_NS - ph;
-		if (dist < ROLL_PRE_NS + ROLL_POST_NS) {	/* too close to be ready: the one after */
+		if (dist < lead_ns(p) + ROLL_POST_NS) {	/* too close to be ready: the one after */
 			st->bsec++;
 			dist += ROLL_NS;
 		}
@@ -188,7 +206,7 @@ static void plan(struct roll_probe *p, struct roll_state *st)
 	/* the coarse clock lags its fine twin by at most 3 x res
 	 * (clock_gettime.c, COARSE_TICKS, says why) */
 	st->t_bound = now + dist;
-	st->start = now + dist - ROLL_PRE_NS;
+	st->start = now + dist - lead_ns(p);
 	st->hard_end = now + dist + (p->src->coarse ? 3 * p->res_ns : 0) + ROLL_POST_NS;
 	st->end = p->src->coarse ? INT64_MAX : st->hard_end;
 }
@@ -517,6 +535,17 @@ static void sleep_ns(int64_t ns)
 		;
 }
 
+static void plan_first(struct roll_probe *p, struct roll_state *st)
+{
+	memset(&p->res, 0, sizeof(p->res));
+	p->late = 0;
+	st->at.watch = -1;
+	if (p->kind == ROLL_AT && p->attempt > 0)
+		st->attempt = p->attempt - 1;	/* counted by the caller */
+	plan(p, st);
+	st->phase = ST_PENDING;
+}
+
 int64_t roll_run(struct roll_probe *p, int n, int64_t budget_ns)
 {
 	struct roll_state *st = calloc((size_t)n, sizeof(*st));
@@ -529,22 +558,22 @@ int64_t roll_run(struct roll_probe *p, int n, int64_t budget_ns)
 			case_result_set(&p[i].res, CASE_R_FAIL, "out of memory");
 		return 0;
 	}
+	/* the plans that spin to find a tick first: a window planned before
+	 * them could open while they spin */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < n; i++) {
+			if ((p[i].kind == ROLL_TICK || p[i].src->coarse) == !pass)
+				plan_first(&p[i], &st[i]);
+		}
+	}
 	for (int i = 0; i < n; i++) {
-		int64_t now;
+		int64_t now = roll_mono_ns();
 
-		memset(&p[i].res, 0, sizeof(p[i].res));
-		p[i].late = 0;
-		st[i].at.watch = -1;
-		if (p[i].kind == ROLL_AT && p[i].attempt > 0)
-			st[i].attempt = p[i].attempt - 1;	/* counted by the caller */
-		plan(&p[i], &st[i]);
-		st[i].phase = ST_PENDING;
-		now = roll_mono_ns();
 		if (p[i].kind == ROLL_AT && st[i].start < now) {
 			p[i].late = ROLL_LATE;
 			case_result_set(&p[i].res, CASE_R_SKIP, "the crossing was %.1f ms away when the reader started, "
 					"less than the %.0f ms it reads before it: no verdict",
-					(double)(st[i].t_bound - now) / 1e6, (double)ROLL_PRE_NS / 1e6);
+					(double)(st[i].t_bound - now) / 1e6, (double)lead_ns(&p[i]) / 1e6);
 			st[i].phase = ST_DONE;
 			left--;
 		}

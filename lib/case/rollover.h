@@ -80,6 +80,16 @@ enum roll_kind {
  * used up its share of the CPU when it comes, and a busy scheduler
  * preempts it right then. */
 #define ROLL_PRE_NS 2000000LL
+/* ... or this long, where the boundary is a tick: a coarse clock's, and
+ * MONOTONIC's and BOOTTIME's seconds (the kernel aligns its periodic tick
+ * to multiples of the tick in MONOTONIC since Linux 5.19).  A busy
+ * scheduler switches tasks at the tick, away from one that has used up
+ * its slice (EEVDF's default: about 1.5 ms on 2 CPUs), so a reader that
+ * spun ROLL_PRE_NS before the tick was preempted right at the boundary,
+ * at every attempt.  Its time is known to within a third of this (a
+ * tick seen, rollover.c) plus the wake-up (tens of microseconds): this
+ * lead covers both and leaves most of the slice for the boundary. */
+#define ROLL_TICK_PRE_NS 750000LL
 /* ... and stays open this long after it (after the crossing was seen,
  * for a coarse clock) */
 #define ROLL_POST_NS 1000000LL
