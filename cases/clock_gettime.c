@@ -21,7 +21,7 @@
  *   clock.sequence.<C>   vdsotest's interleaved sequence, in sweeps: a run
  *                        of vDSO readings, a syscall reading, another run,
  *                        ... each reading >= the one before it, migrating
- *                        to the next CPU every 64 sweeps so that readings
+ *                        to the next CPU every 256 sweeps so that readings
  *                        on different CPUs are compared too.  A sweep is
  *                        as long as makes the vDSO readings 90% of the
  *                        time (case_sweep_len), so that a rare glitch is
@@ -73,9 +73,10 @@
 #define NOMINAL_S 0.7	/* 11 valid clocks, 2 of them coarse */
 /* Rounds per CPU made even when the budget is gone (a loaded machine). */
 #define MIN_ROUNDS 500
-/* sweeps between migrations: a few hundred microseconds on one CPU, as
- * 1024 single readings were before sweeps */
-#define MIGRATE_SWEEPS 64
+/* sweeps between migrations: under a millisecond on one CPU, some 25
+ * migrations in the default budget; a migration costs tens of
+ * microseconds, which more often would take from the readings */
+#define MIGRATE_SWEEPS 256
 #define MAX_CPUS 16	/* CPUs visited; the budget is split among them */
 /*
  * The coarse clocks are the time of the last timekeeping accumulation,
@@ -125,7 +126,57 @@ static int sys_read(clockid_t id, struct bracket_val *r)
 	return rc;
 }
 
-static const struct case_clock_api api_gettime = { "clock_gettime", vdso_read, sys_read };
+/* a bad reading is rare: noted out of the loop */
+static __attribute__((noinline, cold)) void note_bad(struct case_norm *nm, const struct timespec *t)
+{
+	struct bracket_val v = { t->tv_sec, t->tv_nsec };
+
+	if (!nm->bad++)
+		nm->first = v;
+}
+
+/* n readings by direct calls, checked as they come: the checks' inner loop,
+ * kept as close to the bare calls as a check can be */
+static void gettime_sweep(clockid_t id, unsigned n, struct case_norm *nm, struct case_sweep *s)
+{
+	struct timespec t, prev_t = { 0, 0 };
+	int64_t prev = INT64_MIN, lo = INT64_MAX, hi = INT64_MIN;
+
+	memset(s, 0, sizeof(*s));
+	for (unsigned i = 0; i < n; i++) {
+		int64_t v;
+
+		t.tv_sec = CANARY_SEC;
+		t.tv_nsec = CANARY_NSEC;
+		s->rc = vget(id, &t);
+		if (s->rc)
+			break;
+		if ((unsigned long)t.tv_nsec >= (unsigned long)NS || t.tv_sec < 0)
+			note_bad(nm, &t);
+		v = (int64_t)t.tv_sec * NS + t.tv_nsec;
+		if (v < prev && !s->back++) {
+			s->back_prev = (struct bracket_val){ prev_t.tv_sec, prev_t.tv_nsec };
+			s->back_cur = (struct bracket_val){ t.tv_sec, t.tv_nsec };
+		}
+		if (v < lo) {
+			lo = v;
+			s->lo = (struct bracket_val){ t.tv_sec, t.tv_nsec };
+		}
+		if (v > hi) {
+			hi = v;
+			s->hi = (struct bracket_val){ t.tv_sec, t.tv_nsec };
+		}
+		if (!s->reads++)
+			s->first = (struct bracket_val){ t.tv_sec, t.tv_nsec };
+		prev = v;
+		prev_t = t;
+	}
+	if (s->reads)
+		s->last = (struct bracket_val){ prev_t.tv_sec, prev_t.tv_nsec };
+	nm->n += s->reads;
+}
+
+static const struct case_clock_api api_gettime = { "clock_gettime", vdso_read, sys_read, gettime_sweep };
 
 static char *fmt(char *buf, size_t len, const struct bracket_val *r)
 {
@@ -157,7 +208,8 @@ static void check_sequence(const struct case_clock *c, struct timecheck_outcome 
 	sysfail = sys_read(c->id, &prev);
 	last_sys = prev;
 	for (i = 0; !sysfail; i++) {
-		struct bracket_val v, s;
+		struct bracket_val v = prev, s;
+		struct case_sweep sw;
 		int rv;
 
 		if (i && !(i % MIGRATE_SWEEPS) && cpus.n > 1) {
@@ -166,21 +218,22 @@ static void check_sequence(const struct case_clock *c, struct timecheck_outcome 
 		}
 		if (!(i & 63) && i >= MIN_ROUNDS && case_mono_ns() >= end)
 			break;
-		/* a sweep of vDSO readings, each >= the one before it */
-		rv = 0;
-		for (unsigned k = 0; k < sweep && !rv; k++) {
-			rv = vdso_read(c->id, &v);
-			if (rv)
-				break;
-			case_norm_note(&norm, &v);
-			reads++;
-			if (ns(&v) < ns(&prev) && !bad++) {
-				fp = prev, fc = v, first_at = i;
-				fwhat = k ? "the vDSO reading went back behind the vDSO reading before it"
-					  : "the vDSO reading went back behind the syscall reading before it";
-			}
-			prev = v;
+		/* a sweep of vDSO readings, each >= the one before it, the
+		 * first >= the syscall reading before them */
+		gettime_sweep(c->id, sweep, &norm, &sw);
+		rv = sw.rc;
+		reads += sw.reads;
+		if (sw.reads && ns(&sw.first) < ns(&prev) && !bad++) {
+			fp = prev, fc = sw.first, first_at = i;
+			fwhat = "the vDSO reading went back behind the syscall reading before it";
 		}
+		if (sw.back && !bad) {
+			fp = sw.back_prev, fc = sw.back_cur, first_at = i;
+			fwhat = "the vDSO reading went back behind the vDSO reading before it";
+		}
+		bad += sw.back;
+		if (sw.reads)
+			v = prev = sw.last;
 		if (rv) {
 			if (!errs++)
 				first_rc = rv;
@@ -393,7 +446,7 @@ static int sys_read64(clockid_t id, struct bracket_val *r)
 	return kread(NULL, id, r);
 }
 
-static const struct case_clock_api api_gettime64 = { "clock_gettime64", vdso_read64, sys_read64 };
+static const struct case_clock_api api_gettime64 = { "clock_gettime64", vdso_read64, sys_read64, NULL };
 
 static void check_bracket64(const void *arg, struct timecheck_outcome *o)
 {

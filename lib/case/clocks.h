@@ -61,12 +61,6 @@ int case_null_res(const struct case_null_res_batch *b, clockid_t id, int thread,
 
 /* One path of clock_gettime (the vDSO's or the syscall's, 32- or 64-bit
  * time): 0 or -errno, and the reading as returned. */
-struct case_clock_api {
-	const char *name;	/* "clock_gettime" */
-	int (*vdso)(clockid_t id, struct bracket_val *r);
-	int (*sys)(clockid_t id, struct bracket_val *r);
-};
-
 /* The vDSO readings of one clock, for clock.normalized: every one must
  * have 0 <= tv_nsec < 1e9 and tv_sec >= 0. */
 struct case_norm {
@@ -74,6 +68,25 @@ struct case_norm {
 	struct bracket_val first;	/* the first bad one */
 };
 void case_norm_note(struct case_norm *norm, const struct bracket_val *v);
+
+/* One sweep: readings back to back, summed up as the checks need them. */
+struct case_sweep {
+	unsigned reads;
+	int rc;					/* the vDSO's error that ended it, else 0 */
+	struct bracket_val first, last, lo, hi;
+	unsigned long long back;		/* readings below the one before them */
+	struct bracket_val back_prev, back_cur;	/* the first such pair */
+};
+
+struct case_clock_api {
+	const char *name;	/* "clock_gettime" */
+	int (*vdso)(clockid_t id, struct bracket_val *r);
+	int (*sys)(clockid_t id, struct bracket_val *r);
+	/* Optional: n readings as one loop of direct calls, each checked as it
+	 * comes (normalisation into norm, order, extremes), so that checking
+	 * costs little more than the bare calls; else vdso, one by one. */
+	void (*sweep)(clockid_t id, unsigned n, struct case_norm *norm, struct case_sweep *s);
+};
 
 /*
  * vDSO readings per syscall reference: enough that the readings take at
