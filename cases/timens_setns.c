@@ -49,6 +49,7 @@
 #include "case/child.h"
 #include "case/result.h"
 #include "case/timens.h"
+#include "case/timens_witness.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -120,103 +121,13 @@ static void read_seg(vdso_clock_gettime_t fn, struct seg *s)
 	}
 }
 
-/* --- the witness: host readings on demand ------------------------------------ */
-
-struct witness {
-	int req, rep;
-	pid_t pid;
-};
-
-struct wread {
-	int rc[NCL];
-	int64_t v[NCL];
-};
-
-static int witness_start(struct witness *w)
-{
-	int a[2], b[2];
-
-	if (pipe2(a, O_CLOEXEC))
-		return -1;
-	if (pipe2(b, O_CLOEXEC)) {
-		close(a[0]);
-		close(a[1]);
-		return -1;
-	}
-	fflush(NULL);
-	w->pid = fork();
-	if (w->pid == 0) {
-		char c;
-
-		alarm(60);
-		close(a[1]);
-		close(b[0]);
-		while (case_read_full(a[0], &c, 1) == 0) {
-			struct wread r;
-
-			for (int i = 0; i < NCL; i++) {
-				struct timespec t = { 0, 0 };
-
-				r.rc[i] = sys_clock_gettime(timens_clocks[i], &t);
-				r.v[i] = ts_ns(&t);
-			}
-			case_write_full(b[1], &r, sizeof(r));
-		}
-		_exit(0);
-	}
-	close(a[0]);
-	close(b[1]);
-	w->req = a[1];
-	w->rep = b[0];
-	if (w->pid < 0) {
-		close(w->req);
-		close(w->rep);
-		return -1;
-	}
-	return 0;
-}
-
-/* The witness's readings, made after this call began: 0, or -1. */
-static int witness_read(const struct witness *w, struct wread *r)
-{
-	case_write_full(w->req, "r", 1);
-	return case_read_full(w->rep, r, sizeof(*r));
-}
-
-static void witness_stop(struct witness *w)
-{
-	char how[96];
-
-	close(w->req);
-	close(w->rep);
-	case_wait(w->pid, how, sizeof(how));
-}
-
 /* --- chains ------------------------------------------------------------------- */
-
-struct link {
-	int rc, vdso;
-	int64_t v, off;
-	const char *who;	/* "the witness (host)", "the syscall in namespace C", ... */
-};
-
-#define MAXLINKS 16
-struct chain {
-	int n;
-	struct link l[MAXLINKS];
-};
 
 static const char *const who_names[NNS][2] = {
 	{ "the syscall in the host namespace", "the vDSO in the host namespace" },
 	{ "the syscall in namespace P", "the vDSO in namespace P" },
 	{ "the syscall in namespace C", "the vDSO in namespace C" },
 };
-
-static void add_witness(struct chain *c, const struct wread *w, int i)
-{
-	if (c->n < MAXLINKS)
-		c->l[c->n++] = (struct link){ w->rc[i], 0, w->v[i], 0, "the witness's syscall (never left the host)" };
-}
 
 /* syscall, vDSO, syscall; or only the syscalls (sys_only): a namespace
  * the point's process leaves is judged by the point that entered it */
@@ -225,49 +136,6 @@ static void add_seg(struct chain *c, const struct seg *s, int i, int ns, int64_t
 	for (int k = 0; k < 3 && c->n < MAXLINKS; k++)
 		if (k != 1 || !sys_only)
 			c->l[c->n++] = (struct link){ s[i].rc[k], k == 1, s[i].v[k], off, who_names[ns][k == 1] };
-}
-
-/* The point's result after one more chain of clock i: the first failure
- * sticks; a syscall's EINVAL makes the point a skip. */
-static void judge(struct case_result *r, const struct chain *c, int i, int64_t *widest)
-{
-	char a_s[32], b_s[32], h_s[32], g_s[32], d_s[32];
-
-	if (r->status == CASE_R_FAIL || r->status == CASE_R_SKIP)
-		return;
-	for (int k = 0; k < c->n; k++) {
-		const struct link *l = &c->l[k];
-
-		if (l->rc == -EINVAL && !l->vdso) {
-			case_result_set(r, CASE_R_SKIP, "the clock_gettime syscall says EINVAL for %s%s", cname(timens_clocks[i]),
-				timens_clocks[i] == CLOCK_BOOTTIME_ALARM ? " (alarm clocks need an RTC with alarm support)" : "");
-			return;
-		}
-		if (l->rc) {
-			case_result_set(r, CASE_R_FAIL, "%s: %s returned %d (%s)", cname(timens_clocks[i]), l->who, l->rc,
-				strerror(l->rc < 0 ? -l->rc : l->rc));
-			return;
-		}
-	}
-	for (int k = 1; k < c->n; k++) {
-		const struct link *p = &c->l[k - 1], *l = &c->l[k];
-		int64_t hp = p->v - p->off, hl = l->v - l->off;
-
-		if (hl < hp) {
-			case_result_set(r, CASE_R_FAIL,
-				"%s read by %s: %s s, host time %s s (its namespace's offset %s s taken off), is %s s "
-				"before the host time of the reading just before it, by %s: %s s; every reading "
-				"minus its namespace's offset is host time, which cannot go back (an offset stale, "
-				"missing, doubled, or not the syscall's)",
-				cname(timens_clocks[i]), l->who, timens_fmt_ns(l->v, a_s, sizeof(a_s)),
-				timens_fmt_ns(hl, h_s, sizeof(h_s)), timens_fmt_ns(l->off, d_s, sizeof(d_s)),
-				timens_fmt_ns(hp - hl, g_s, sizeof(g_s)), p->who, timens_fmt_ns(hp, b_s, sizeof(b_s)));
-			return;
-		}
-	}
-	if (c->n > 1 && c->l[c->n - 1].v - c->l[c->n - 1].off - (c->l[0].v - c->l[0].off) > *widest)
-		*widest = c->l[c->n - 1].v - c->l[c->n - 1].off - (c->l[0].v - c->l[0].off);
-	r->status = CASE_R_PASS;
 }
 
 static int64_t offset_of(int ns, int i)
@@ -291,10 +159,10 @@ static void judge_bracketed(struct case_result *r, const struct wread *w0, const
 		struct chain c = { 0 };
 
 		memset(&one, 0, sizeof(one));
-		add_witness(&c, w0, i);
+		witness_chain_add(&c, w0, i);
 		add_seg(&c, s, i, ns, offset_of(ns, i), 0);
-		add_witness(&c, w1, i);
-		judge(&one, &c, i, &widest);
+		witness_chain_add(&c, w1, i);
+		witness_chain_judge(&one, &c, i, &widest);
 		if (one.status == CASE_R_FAIL) {
 			case_result_set(r, CASE_R_FAIL, "%s: %s", what, one.msg);
 			return;
@@ -451,11 +319,11 @@ static int chain_through(struct setns_state *st, const struct witness *w, int ki
 	for (int i = 0; i < NCL; i++) {
 		struct chain c = { 0 };
 
-		add_witness(&c, &w0, i);
+		witness_chain_add(&c, &w0, i);
 		for (int k = 0; k < n; k++)
 			add_seg(&c, segs[k], i, path[k], offset_of(path[k], i), k == 0);
-		add_witness(&c, &w1, i);
-		judge(&st->r[kind][i], &c, i, &st->widest[kind][i]);
+		witness_chain_add(&c, &w1, i);
+		witness_chain_judge(&st->r[kind][i], &c, i, &st->widest[kind][i]);
 	}
 	sh->rounds[kind]++;
 	return 0;
