@@ -9,39 +9,8 @@
 
 #include "clock.h"
 #include "clocks.h"
+#include "rollover_state.h"
 #include "timecheck.h"
-
-/* --- one probe's state ------------------------------------------------------- */
-
-enum { ST_PENDING, ST_ACTIVE, ST_REPLAN, ST_DONE };
-
-struct roll_state {
-	/* the schedule, kept across attempts */
-	int phase, attempt;
-	int64_t start, end, hard_end;	/* the window, in MONOTONIC ns */
-	int64_t t_bound;		/* when the boundary comes (ROLL_TICK: when the kernel last ticked) */
-	int64_t bsec;			/* the second whose start is crossed (ROLL_SECOND, ROLL_AT) */
-	int plan_rc;			/* the phase clock's syscall failed: the attempt fails with it */
-	int have_tick;			/* coarse: a tick seen, when and at what value */
-	int64_t tick_at, tick_val;
-	/* this attempt, cleared when it begins */
-	struct roll_attempt {
-		int watch;
-		int64_t t0;
-		unsigned long long rounds, errs, refused, unnorm, outside, back, kernel32;
-		int first_rc, refused_rc, sysfail, have_last;
-		int64_t last_x, last_r0, last_ref;
-		int64_t gap_sum, gaps;		/* between consecutive readings, for dense_limit() */
-		struct roll_val last_v;
-		struct roll_bad {	/* the first bad round of each kind */
-			struct roll_val a, v, b, prev;
-			int64_t pos;	/* from the boundary, ns */
-		} f_refused, f_unnorm, f_outside, f_back, f_kernel32;
-		int crossed, changes;
-		int64_t x_before, x_after, gap;	/* the readings next to the boundary (ns from it), their distance */
-		int64_t last_change_t, first_step;
-	} at;
-};
 
 /* fractions of the source's unit, in ns */
 static int64_t ns_per(const struct roll_src *s)
@@ -219,114 +188,8 @@ static void begin(struct roll_probe *p, struct roll_state *st)
 	st->at.watch = p->src->wall ? clockset_watch() : -1;
 }
 
-/* --- verdicts ----------------------------------------------------------------- */
+/* --- verdicts (the judging of one attempt: rollover_verdict.c) ----------- */
 
-static char *fmt_val(char *buf, size_t len, const struct roll_val *v)
-{
-	snprintf(buf, len, "{%" PRId64 ", %" PRId64 "}", v->sec, v->frac);
-	return buf;
-}
-
-/* "+37.2 us" from the boundary */
-static char *fmt_rel(char *buf, size_t len, int64_t ns)
-{
-	snprintf(buf, len, "%+.1f us", (double)ns / 1e3);
-	return buf;
-}
-
-static const char *fn_name(const struct roll_src *s)
-{
-	return s->unit == 1 ? "time" : s->unit == 1000000 ? "gettimeofday" : "clock_gettime";
-}
-
-static const char *boundary_name(const struct roll_probe *p, const struct roll_state *st, char *buf, size_t len)
-{
-	if (p->kind == ROLL_TICK)
-		snprintf(buf, len, "the kernel's last tick");
-	else
-		snprintf(buf, len, "the start of second %" PRId64 "%s", st->bsec,
-			 st->bsec == 1LL << 31 ? " (2^31)" : st->bsec == 1LL << 32 ? " (2^32)" : "");
-	return buf;
-}
-
-/* 1 when the attempt found a bug, with the message in r */
-static int judge_bad(const struct roll_probe *p, const struct roll_state *st, struct case_result *r)
-{
-	const struct roll_src *s = p->src;
-	const struct roll_attempt *at = &st->at;
-	char v1[48], v2[48], v3[48], pos[32], bn[64], e1[48], e2[48];
-	const char *ref = s->sec32 ? "time32 syscall" : "syscall";
-
-	boundary_name(p, st, bn, sizeof(bn));
-	if (at->sysfail) {
-		case_result_set(r, CASE_R_FAIL, "the %s system call for %s failed mid-check with %s", fn_name(s), s->name,
-				case_err_name(at->sysfail, e1, sizeof(e1)));
-	} else if (at->refused) {
-		case_result_set(r, CASE_R_FAIL, "the %s said %s in %llu of %llu rounds, the vDSO %s (first %s from %s: "
-				"%s)", ref, case_err_name(at->refused_rc, e1, sizeof(e1)), at->refused, at->rounds,
-				case_err_name(at->first_rc, e2, sizeof(e2)), fmt_rel(pos, sizeof(pos), at->f_refused.pos),
-				bn, fmt_val(v2, sizeof(v2), &at->f_refused.v));
-	} else if (at->errs) {
-		case_result_set(r, CASE_R_FAIL, "vDSO %s(%s) returned %s in %llu of %llu rounds, the %s 0", fn_name(s),
-				s->name, case_err_name(at->first_rc, e1, sizeof(e1)), at->errs, at->rounds, ref);
-	} else if (at->kernel32) {
-		case_result_set(r, CASE_R_FAIL,
-				"expected the time32 system call to give the 64-bit time with tv_sec cut to its low "
-				"32 bits (kernel/time/time.c, __put_old_timespec32), which is what the vDSO is held "
-				"to; in %llu of %llu rounds it did not, first %s from %s: %s after the 64-bit "
-				"syscall's %s",
-				at->kernel32, at->rounds, fmt_rel(pos, sizeof(pos), at->f_kernel32.pos), bn,
-				fmt_val(v1, sizeof(v1), &at->f_kernel32.a), fmt_val(v2, sizeof(v2), &at->f_kernel32.prev));
-	} else if (at->unnorm) {
-		case_result_set(r, CASE_R_FAIL,
-				"expected 0 <= %s < %" PRId64 "%s in every reading; %llu of %llu were not, first %s from "
-				"%s: %s (the %s before it: %s)",
-				s->unit == 1000000 ? "tv_usec" : "tv_nsec", s->unit, s->sec32 ? "" : " and tv_sec >= 0",
-				at->unnorm, at->rounds, fmt_rel(pos, sizeof(pos), at->f_unnorm.pos), bn,
-				fmt_val(v2, sizeof(v2), &at->f_unnorm.v), ref, fmt_val(v1, sizeof(v1), &at->f_unnorm.a));
-	} else if (at->outside) {
-		case_result_set(r, CASE_R_FAIL,
-				"expected %s <= vDSO <= %s in every round (exact: the same timekeeper data); %llu of %llu "
-				"rounds were outside, first %s from %s: %s, vDSO %s, %s%s",
-				ref, ref, at->outside, at->rounds, fmt_rel(pos, sizeof(pos), at->f_outside.pos), bn,
-				fmt_val(v1, sizeof(v1), &at->f_outside.a), fmt_val(v2, sizeof(v2), &at->f_outside.v),
-				fmt_val(v3, sizeof(v3), &at->f_outside.b),
-				s->sec32 ? " (time32: seconds compared in their low 32 bits)" : "");
-	} else if (at->back) {
-		case_result_set(r, CASE_R_FAIL,
-				"expected no vDSO reading below the one before it; %llu of %llu went back, first %s from "
-				"%s: %s, then %s",
-				at->back, at->rounds, fmt_rel(pos, sizeof(pos), at->f_back.pos), bn,
-				fmt_val(v1, sizeof(v1), &at->f_back.prev), fmt_val(v2, sizeof(v2), &at->f_back.v));
-	} else {
-		return 0;
-	}
-	return 1;
-}
-
-static void not_seen(struct roll_probe *p, const struct roll_state *st)
-{
-	const struct roll_src *s = p->src;
-	char bn[64];
-
-	if (p->kind == ROLL_AT)
-		p->late = ROLL_MISSED;	/* preempted, or woken late: the same lead again */
-	if (p->kind == ROLL_TICK) {
-		case_result_set(&p->res, CASE_R_SKIP, "saw %d of %d changes of %s read densely on both sides (at most "
-				"4 times the mean distance between readings, %lld us to a tick) in %d attempts of %.0f "
-				"ms: the machine is too loaded (or the tick stopped) to read across a tick; no verdict",
-				st->at.changes, ROLL_TICKS, s->name, ROLL_DENSE_NS / 1000, st->attempt,
-				(double)(st->hard_end - st->start) / 1e6);
-		return;
-	}
-	case_result_set(&p->res, CASE_R_SKIP, "no readings of %s on both sides of %s read densely (at most 4 times "
-			"the mean distance between readings, %lld us to a tick) in %d attempts (%llu rounds in the "
-			"last): the reader was late or preempted, so nothing shows the crossing; no verdict",
-			s->name, boundary_name(p, st, bn, sizeof(bn)), ROLL_DENSE_NS / 1000, st->attempt,
-			st->at.rounds);
-}
-
-/* when roll_run() must be done: no attempt begins that could end later */
 static int64_t deadline;
 
 static int may_retry(const struct roll_probe *p)
@@ -348,7 +211,7 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 	st->at.watch = -1;
 	memset(&r, 0, sizeof(r));
 	st->phase = ST_DONE;
-	if (judge_bad(p, st, &r)) {
+	if (roll_judge_bad(p, st, &r)) {
 		if (set && may_retry(p)) {
 			/* a clock step breaks the order legitimately: again */
 			st->phase = ST_REPLAN;
@@ -364,7 +227,7 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 		if (may_retry(p)) {	/* again at the next second, or a little later for a tick */
 			st->phase = ST_REPLAN;
 		} else {
-			not_seen(p, st);
+			roll_not_seen(p, st);
 		}
 		return;
 	}
@@ -378,8 +241,8 @@ static void judge(struct roll_probe *p, struct roll_state *st, int64_t now)
 		snprintf(p->res.diag, sizeof(p->res.diag),
 			 "%llu rounds in %.1f ms around %s (attempt %d); vDSO readings at %s and %s from it, %.1f us "
 			 "apart; all bracketed exactly, normalised, in order%s",
-			 at->rounds, (double)(now - at->t0) / 1e6, boundary_name(p, st, bn, sizeof(bn)), st->attempt,
-			 fmt_rel(b1, sizeof(b1), at->x_before), fmt_rel(b2, sizeof(b2), at->x_after),
+			 at->rounds, (double)(now - at->t0) / 1e6, roll_boundary_name(p, st, bn, sizeof(bn)), st->attempt,
+			 roll_fmt_rel(b1, sizeof(b1), at->x_before), roll_fmt_rel(b2, sizeof(b2), at->x_after),
 			 (double)at->gap / 1e3, s->sec32 ? "; time32: seconds as their low 32 bits" : "");
 	p->res.status = CASE_R_PASS;
 }
