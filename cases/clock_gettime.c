@@ -21,13 +21,15 @@
  *   clock.sequence.<C>   vdsotest's interleaved sequence, in sweeps: a run
  *                        of vDSO readings, a syscall reading, another run,
  *                        ... each reading >= the one before it, migrating
- *                        to the next CPU every 256 sweeps so that readings
+ *                        to the next CPU every 128 sweeps so that readings
  *                        on different CPUs are compared too.  A sweep is
- *                        as long as makes the vDSO readings 90% of the
+ *                        as long as makes the vDSO readings 98% of the
  *                        time (case_sweep_len), so that a rare glitch is
  *                        met nearly as often as the raw call rate allows.
- *   clock.coarse.<C>     (coarse clocks) against the fine twin: never ahead
- *                        of it, and behind it by at most 3 x res (see
+ *   clock.coarse.<C>     (coarse clocks) against the fine twin: a sweep of
+ *                        coarse readings between two syscall readings of
+ *                        the fine clock, none ahead of the one after, none
+ *                        behind the one before by more than 3 x res (see
  *                        COARSE_TICKS).
  *   clock.normalized.<C> every vDSO reading above had 0 <= tv_nsec < 1e9
  *                        and tv_sec >= 0.
@@ -55,6 +57,7 @@
 #include "case/case.h"
 #include "case/clock.h"
 #include "case/clocks.h"
+#include "case/gettime_sweep.h"
 #include "case/guarded.h"
 
 #if defined(SYS_clock_gettime64)
@@ -71,12 +74,14 @@
 #define COARSE_S 0.050
 #define TIME64_S 0.006
 #define NOMINAL_S 0.7	/* 11 valid clocks, 2 of them coarse */
-/* Rounds per CPU made even when the budget is gone (a loaded machine). */
-#define MIN_ROUNDS 500
-/* sweeps between migrations: under a millisecond on one CPU, some 25
- * migrations in the default budget; a migration costs tens of
+/* Rounds per CPU made even when the budget is gone (a loaded machine):
+ * a round is some 100 syscalls' time (case_sweep_len), so these take about
+ * as long as the budget on an idle machine. */
+#define MIN_ROUNDS 100
+/* sweeps between migrations: a few milliseconds on one CPU, some 5
+ * migrations in the sequence budget; a migration costs tens of
  * microseconds, which more often would take from the readings */
-#define MIGRATE_SWEEPS 256
+#define MIGRATE_SWEEPS 128
 #define MAX_CPUS 16	/* CPUs visited; the budget is split among them */
 /*
  * The coarse clocks are the time of the last timekeeping accumulation,
@@ -126,57 +131,24 @@ static int sys_read(clockid_t id, struct bracket_val *r)
 	return rc;
 }
 
-/* a bad reading is rare: noted out of the loop */
-static __attribute__((noinline, cold)) void note_bad(struct case_norm *nm, const struct timespec *t)
+/* sweeps by direct calls (gettime_sweep.h): the checks' inner loops */
+static void sweep_fine(clockid_t id, unsigned n, struct case_norm *nm, struct case_sweep *s)
 {
-	struct bracket_val v = { t->tv_sec, t->tv_nsec };
-
-	if (!nm->bad++)
-		nm->first = v;
+	case_gettime_sweep(vget, id, n, nm, s);
 }
 
-/* n readings by direct calls, checked as they come: the checks' inner loop,
- * kept as close to the bare calls as a check can be */
-static void gettime_sweep(clockid_t id, unsigned n, struct case_norm *nm, struct case_sweep *s)
+static void sweep_coarse(clockid_t id, unsigned n, struct case_norm *nm, struct case_sweep *s)
 {
-	struct timespec t, prev_t = { 0, 0 };
-	int64_t prev = INT64_MIN, lo = INT64_MAX, hi = INT64_MIN;
-
-	memset(s, 0, sizeof(*s));
-	for (unsigned i = 0; i < n; i++) {
-		int64_t v;
-
-		t.tv_sec = CANARY_SEC;
-		t.tv_nsec = CANARY_NSEC;
-		s->rc = vget(id, &t);
-		if (s->rc)
-			break;
-		if ((unsigned long)t.tv_nsec >= (unsigned long)NS || t.tv_sec < 0)
-			note_bad(nm, &t);
-		v = (int64_t)t.tv_sec * NS + t.tv_nsec;
-		if (v < prev && !s->back++) {
-			s->back_prev = (struct bracket_val){ prev_t.tv_sec, prev_t.tv_nsec };
-			s->back_cur = (struct bracket_val){ t.tv_sec, t.tv_nsec };
-		}
-		if (v < lo) {
-			lo = v;
-			s->lo = (struct bracket_val){ t.tv_sec, t.tv_nsec };
-		}
-		if (v > hi) {
-			hi = v;
-			s->hi = (struct bracket_val){ t.tv_sec, t.tv_nsec };
-		}
-		if (!s->reads++)
-			s->first = (struct bracket_val){ t.tv_sec, t.tv_nsec };
-		prev = v;
-		prev_t = t;
-	}
-	if (s->reads)
-		s->last = (struct bracket_val){ prev_t.tv_sec, prev_t.tv_nsec };
-	nm->n += s->reads;
+	case_gettime_sweep_coarse(vget, id, n, nm, s);
 }
 
-static const struct case_clock_api api_gettime = { "clock_gettime", vdso_read, sys_read, gettime_sweep };
+static const struct case_clock_api api_gettime = { "clock_gettime", vdso_read, sys_read, sweep_fine };
+static const struct case_clock_api api_coarse = { "clock_gettime", vdso_read, sys_read, sweep_coarse };
+
+static const struct case_clock_api *api_of(const struct case_clock *c)
+{
+	return case_clock_is_coarse(c) ? &api_coarse : &api_gettime;
+}
 
 static char *fmt(char *buf, size_t len, const struct bracket_val *r)
 {
@@ -187,7 +159,7 @@ static char *fmt(char *buf, size_t len, const struct bracket_val *r)
 
 static void check_bracket(const struct case_clock *c, struct timecheck_outcome *o)
 {
-	case_clock_bracket(&api_gettime, c, &cpus, BRACKET_S * scale, MIN_ROUNDS, &norm, o);
+	case_clock_bracket(api_of(c), c, &cpus, BRACKET_S * scale, MIN_ROUNDS, &norm, o);
 }
 
 /* --- clock.sequence ----------------------------------------------------------- */
@@ -195,7 +167,8 @@ static void check_bracket(const struct case_clock *c, struct timecheck_outcome *
 static void check_sequence(const struct case_clock *c, struct timecheck_outcome *o)
 {
 	unsigned long long i, bad = 0, errs = 0, migrations = 0, first_at = 0, reads = 0;
-	unsigned sweep = case_sweep_len(&api_gettime, c->id);
+	const struct case_clock_api *api = api_of(c);
+	unsigned sweep = case_sweep_len(api, c->id);
 	struct bracket_val last_sys;
 	int64_t end, t0 = case_mono_ns(), maxstep = 0;
 	int first_rc = 0, sysfail = 0;
@@ -220,7 +193,7 @@ static void check_sequence(const struct case_clock *c, struct timecheck_outcome 
 			break;
 		/* a sweep of vDSO readings, each >= the one before it, the
 		 * first >= the syscall reading before them */
-		gettime_sweep(c->id, sweep, &norm, &sw);
+		api->sweep(c->id, sweep, &norm, &sw);
 		rv = sw.rc;
 		reads += sw.reads;
 		if (sw.reads && ns(&sw.first) < ns(&prev) && !bad++) {
@@ -277,11 +250,19 @@ static void check_sequence(const struct case_clock *c, struct timecheck_outcome 
 
 /* --- clock.coarse -------------------------------------------------------------- */
 
+static void note_step(int64_t step, unsigned long long *updates, int64_t *minstep)
+{
+	++*updates;
+	if (step > 0 && step < *minstep)
+		*minstep = step;
+}
+
 static void check_coarse(const struct case_clock *c, struct timecheck_outcome *o)
 {
 	clockid_t fine = c->desc->fine;
 	struct timespec r;
-	unsigned long long n, lagbad = 0, leadbad = 0, updates = 0, errs = 0, late = 0;
+	unsigned long long n, lagbad = 0, leadbad = 0, updates = 0, errs = 0, late = 0, reads = 0;
+	unsigned sweep;
 	int64_t res, tol, end, t0, maxlag = INT64_MIN, maxlead = INT64_MIN, minstep = INT64_MAX, last = 0;
 	struct bracket_val f1b = { 0, 0 }, vb = { 0, 0 }, f2b = { 0, 0 };
 	int rc, first_rc = 0, sysfail = 0;
@@ -299,9 +280,10 @@ static void check_coarse(const struct case_clock *c, struct timecheck_outcome *o
 	tol = COARSE_TICKS * res;
 	t0 = case_mono_ns();
 	end = t0 + (int64_t)(COARSE_S * scale * 1e9);
+	sweep = case_sweep_len(&api_coarse, c->id);
 	for (n = 0;; n++) {
-		struct bracket_val f1, v, f2, k;
-		int rv;
+		struct bracket_val f1, f2, k;
+		struct case_sweep sw;
 
 		if (!(n & 63) && n >= MIN_ROUNDS && case_mono_ns() >= end)
 			break;
@@ -312,33 +294,36 @@ static void check_coarse(const struct case_clock *c, struct timecheck_outcome *o
 			break;
 		if ((sysfail = sys_read(fine, &f1)) != 0)
 			break;
-		rv = vdso_read(c->id, &v);
+		sweep_coarse(c->id, sweep, &norm, &sw);
 		if ((sysfail = sys_read(fine, &f2)) != 0)
 			break;
-		if (rv) {
+		reads += sw.reads;
+		if (sw.rc) {
 			if (!errs++)
-				first_rc = rv;
+				first_rc = sw.rc;
 			continue;
 		}
-		case_norm_note(&norm, &v);
-		if (n && ns(&v) != last) {
-			updates++;
-			if (ns(&v) - last > 0 && ns(&v) - last < minstep)
-				minstep = ns(&v) - last;
-		}
-		last = ns(&v);
-		if (ns(&f1) - ns(&v) > maxlag)
-			maxlag = ns(&f1) - ns(&v);
-		if (ns(&v) - ns(&f2) > maxlead)
-			maxlead = ns(&v) - ns(&f2);
-		if (ns(&f1) - ns(&v) > tol) {
-			if (ns(&v) >= ns(&k))
+		/* a tick changes the value between sweeps or inside one, which
+		 * is far shorter than a tick: at most one step inside */
+		if (n && ns(&sw.first) != last)
+			note_step(ns(&sw.first) - last, &updates, &minstep);
+		if (ns(&sw.hi) != ns(&sw.lo))
+			note_step(ns(&sw.hi) - ns(&sw.lo), &updates, &minstep);
+		last = ns(&sw.last);
+		/* every reading of the sweep against f1 before and f2 after it:
+		 * the lowest lags f1 most, the highest leads f2 most */
+		if (ns(&f1) - ns(&sw.lo) > maxlag)
+			maxlag = ns(&f1) - ns(&sw.lo);
+		if (ns(&sw.hi) - ns(&f2) > maxlead)
+			maxlead = ns(&sw.hi) - ns(&f2);
+		if (ns(&f1) - ns(&sw.lo) > tol) {
+			if (ns(&sw.lo) >= ns(&k))
 				late++;
 			else if (!lagbad++)
-				f1b = f1, vb = v, f2b = f2;
+				f1b = f1, vb = sw.lo, f2b = f2;
 		}
-		if (ns(&v) > ns(&f2) && !leadbad++ && !lagbad)
-			f1b = f1, vb = v, f2b = f2;
+		if (ns(&sw.hi) > ns(&f2) && !leadbad++ && !lagbad)
+			f1b = f1, vb = sw.hi, f2b = f2;
 	}
 	snprintf(o->diag, sizeof(o->diag),
 		 "resolution %" PRId64 " ns (clock_getres syscall); tolerance: %s is the time of the last "
@@ -346,10 +331,11 @@ static void check_coarse(const struct case_clock *c, struct timecheck_outcome *o
 		 "most that phase + the time since the tick (< 1 res) + the tick's update latency, bounded by one "
 		 "more tick: lag <= %d x res = %" PRId64 " ns, unless the kernel's own coarse clock, read just "
 		 "before, lagged as much (a late tick); and it is never ahead of %s read after it.\n"
-		 "measured: %llu rounds in %.0f ms, %llu updates seen (smallest step %" PRId64 " ns); largest "
+		 "measured: %llu rounds of %u vDSO readings (%llu in all) in %.0f ms, %llu updates seen (smallest step %" PRId64 " ns); largest "
 		 "lag %" PRId64 " ns (%.2f res); smallest distance behind %s read after it (the phase) %" PRId64
 		 " ns%s; rounds past the bound with the kernel as late (late ticks): %llu",
-		 res, c->name, fname, COARSE_TICKS, tol, fname, n, (double)(case_mono_ns() - t0) / 1e6, updates,
+		 res, c->name, fname, COARSE_TICKS, tol, fname, n, sweep, reads, (double)(case_mono_ns() - t0) / 1e6,
+		 updates,
 		 minstep == INT64_MAX ? 0 : minstep, maxlag, (double)maxlag / (double)res, fname, -maxlead,
 		 maxlead > 0 ? " (negative: AHEAD)" : "", late);
 	if (sysfail) {

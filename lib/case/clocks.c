@@ -168,10 +168,10 @@ unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id)
 	double k;
 
 	/* a round's two references cost 2 s; its k readings k v.  Readings
-	 * fill at least 90% of the round when k v >= 9 x 2 s. */
+	 * fill at least 98% of the round when k v >= 49 x 2 s. */
 	if (v < 1)
 		v = 1;
-	k = 18 * s / v + 1;
+	k = 98 * s / v + 1;
 	return k < 1 ? 1 : k > CASE_SWEEP_MAX ? CASE_SWEEP_MAX : (unsigned)k;
 }
 

@@ -90,11 +90,12 @@ struct case_clock_api {
 
 /*
  * vDSO readings per syscall reference: enough that the readings take at
- * least 90% of a checker's time (case_clock_bracket's rounds), so that a
- * glitch in a small fraction of calls is met as often as the raw call rate
- * allows; capped so that a round stays short on a coarse clock.
+ * least 98% of a checker's time (its rounds of two references and a
+ * sweep), so that a glitch in a small fraction of calls is met nearly as
+ * often as the raw call rate allows; capped so that a round stays short
+ * (16384 coarse readings of 3 ns: 50 us, far below a tick).
  */
-#define CASE_SWEEP_MAX 4096
+#define CASE_SWEEP_MAX 16384
 unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id);
 
 /* syscall <= every vDSO reading of a sweep <= syscall for the clock, in ns (bracket.h), every vDSO
