@@ -94,24 +94,31 @@ void case_gettime_sweep(vdso_clock_gettime_t fn, clockid_t id, unsigned n, struc
 }
 
 struct coarse {
-	struct timespec p;	/* the reading before */
 	int64_t prev, lo, hi;
-	int pbad;		/* the reading before was bad */
+	struct timespec last;	/* the reading before */
+	unsigned since;		/* where the run of its value began */
+	int bad;		/* that value was bad */
 };
 
-/* a reading unlike the one before it: judge it */
-static __attribute__((noinline)) void changed(struct coarse *c, const struct timespec *t, unsigned i,
-					      struct case_norm *norm, struct case_sweep *s)
+/* A reading unlike the one before it, at index i: judge it, and settle the
+ * run of repeats of the one before (a run of a bad value is that many bad
+ * readings).  Returns what the next readings are compared with, so that
+ * the loop keeps it in registers. */
+static __attribute__((noinline)) struct timespec changed(struct coarse *c, const struct timespec *t, unsigned i,
+							 struct case_norm *norm, struct case_sweep *s)
 {
 	int64_t v = val(t);
 
-	c->pbad = is_bad(t);
-	if (c->pbad && !norm->bad++)
+	if (c->bad)
+		norm->bad += i - c->since - 1;
+	c->since = i;
+	c->bad = is_bad(t);
+	if (c->bad && !norm->bad++)
 		norm->first = bv(t);
 	if (!i)
 		s->first = bv(t);
 	else if (v < c->prev && !s->back++) {
-		s->back_prev = bv(&c->p);
+		s->back_prev = bv(&c->last);
 		s->back_cur = bv(t);
 	}
 	if (v < c->lo) {
@@ -123,34 +130,36 @@ static __attribute__((noinline)) void changed(struct coarse *c, const struct tim
 		s->hi = bv(t);
 	}
 	c->prev = v;
-	c->p = *t;
+	c->last = *t;
+	return *t;
 }
 
 void case_gettime_sweep_coarse(vdso_clock_gettime_t fn, clockid_t id, unsigned n, struct case_norm *norm,
 			       struct case_sweep *s)
 {
-	struct coarse c = { { 0, 0 }, INT64_MIN, INT64_MAX, INT64_MIN, 0 };
-	unsigned long long repeated_bad = 0;
-	struct timespec t;
-	unsigned i;
+	struct coarse c = { INT64_MIN, INT64_MAX, INT64_MIN, { 0, 0 }, 0, 0 };
+	struct timespec t = { -1, -1 }, p = { 0, 0 };
+	unsigned i = 0;
 	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
-	for (i = 0; i < n; i++) {
+	/* the first reading apart, so that the loop asks one thing only */
+	if (n && !(rc = fn(id, &t)))
+		p = changed(&c, &t, i++, norm, s);
+	for (; !rc && i < n; i++) {
 		t.tv_sec = -1;
 		t.tv_nsec = -1;
 		rc = fn(id, &t);
 		if (rc)
 			break;
-		if (__builtin_expect(!i || t.tv_sec != c.p.tv_sec || t.tv_nsec != c.p.tv_nsec, 0))
-			changed(&c, &t, i, norm, s);
-		else
-			repeated_bad += (unsigned)c.pbad;
+		if (__builtin_expect(t.tv_sec != p.tv_sec || t.tv_nsec != p.tv_nsec, 0))
+			p = changed(&c, &t, i, norm, s);
 	}
+	if (c.bad)
+		norm->bad += i - c.since - 1;
 	s->rc = rc;
 	s->reads = i;
 	norm->n += i;
-	norm->bad += repeated_bad;
 	if (i)
-		s->last = bv(&c.p);
+		s->last = bv(&c.last);
 }
