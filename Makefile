@@ -31,7 +31,7 @@ GUEST_ARCHES := x86_64 aarch64
 VDSO_SRCS   := $(wildcard lib/vdso/*.c)
 EXPECT_SRCS := $(wildcard lib/expect/*.c)
 CASEFW_SRCS := $(wildcard lib/case/*.c)
-TOOL_SRCS   := $(filter-out lib/vdsotool/main.c lib/vdsotool/dump_main.c,$(wildcard lib/vdsotool/*.c))
+TOOL_SRCS   := $(filter-out lib/vdsotool/main.c,$(wildcard lib/vdsotool/*.c))
 HEADERS     := $(wildcard lib/*/*.h)
 CASE_NAMES  := $(patsubst cases/%.c,%,$(wildcard cases/*.c))
 
@@ -219,10 +219,15 @@ $(eval $(call tool,asan,$(B)/asan/vdsotool,$(SAN)))
 
 asan: $(B)/asan/vdsotool
 
-# vdsodump-i386, vdsodump-x32: the live vDSO of a compat process, for the
-# matrix's lint of every image a kernel maps (lib/vdsotool/dump_main.c)
+# vdsodump-i386, vdsodump-x32: `vdsotool dump` alone (main.c built with
+# VDSOTOOL_DUMP_ONLY) for the compat ABIs, whose compression libraries the
+# whole tool would need: the live vDSO of a compat process, for the
+# matrix's lint of every image a kernel maps
 define dumper
-$(2): $(B)/$(1)/obj/lib/vdsotool/dump_main.o $(B)/$(1)/libvdsotool.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a
+$(B)/$(1)/obj/lib/vdsotool/main-dump.o: lib/vdsotool/main.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) $(3) -DVDSOTOOL_DUMP_ONLY -c $$< -o $$@
+$(2): $(B)/$(1)/obj/lib/vdsotool/main-dump.o $(B)/$(1)/libvdsotool.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a
 	$$(CC) $$(CFLAGS) $(3) $$(LDFLAGS) -o $$@ $$^ -ldl
 endef
 $(eval $(call dumper,m32,$(B)/vdsodump-i386,$(M32_FLAGS)))
