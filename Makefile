@@ -228,6 +228,21 @@ $(eval $(call tool,asan,$(B)/asan/vdsotool,$(SAN)))
 
 asan: $(B)/asan/vdsotool
 
+# vdsodump-i386, vdsodump-x32: `vdsotool dump` alone (main.c built with
+# VDSOTOOL_DUMP_ONLY) for the compat ABIs, whose compression libraries the
+# whole tool would need: the live vDSO of a compat process, for the
+# matrix's lint of every image a kernel maps
+define dumper
+$(B)/$(1)/obj/lib/vdsotool/main-dump.o: lib/vdsotool/main.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) $(3) -DVDSOTOOL_DUMP_ONLY -c $$< -o $$@
+$(2): $(B)/$(1)/obj/lib/vdsotool/main-dump.o $(B)/$(1)/libvdsotool.a $(B)/$(1)/libexpect.a $(B)/$(1)/libvdso.a
+	$$(CC) $$(CFLAGS) $(3) $$(LDFLAGS) -o $$@ $$^ -ldl
+endef
+$(eval $(call dumper,m32,$(B)/vdsodump-i386,$(M32_FLAGS)))
+$(eval $(call dumper,x32,$(B)/vdsodump-x32,$(X32_FLAGS)))
+all: $(if $(HAVE_M32),$(B)/vdsodump-i386) $(if $(HAVE_MX32),$(B)/vdsodump-x32)
+
 # --- fuzzing: libFuzzer over open + inspect + every lookup ------------------
 FUZZ_LIBS := $(B)/fuzz/libvdsotool.a $(B)/fuzz/libexpect.a $(B)/fuzz/libvdso.a
 $(B)/fuzz/fuzz_image: lib/fuzz/fuzz_image.c $(FUZZ_LIBS) $(HEADERS)

@@ -9,7 +9,9 @@
  * a bug.  An invalid clock id with a bad pointer must give EINVAL on both
  * paths: the kernel checks the id before it writes.  The auxiliary clock
  * ids (16-23, 6.17+) get points of their own (fault.einval.*.CLOCK_AUX):
- * the vDSO must give the syscall's answer for them.  Every vDSO call runs
+ * the vDSO must give the syscall's answer for them.  Where a 32-bit vDSO
+ * exports clock_getres_time64 (7.0+), its invalid ids are judged alike
+ * (fault.einval.clock_getres_time64[.CLOCK_AUX]).  Every vDSO call runs
  * in its own forked child, so a SIGSEGV kills only that child; the
  * syscall, which cannot fault, runs in the parent. */
 #include <errno.h>
@@ -51,7 +53,7 @@ static int at_pointer(uintptr_t fault, const void *ptr)
 }
 
 /* What is called with a bad pointer: a function, and which argument. */
-enum what { W_GETTIME, W_GETTIME64, W_GETRES, W_GTOD_TV, W_GTOD_TZ, W_TIME, W_GETCPU_CPU, W_GETCPU_NODE };
+enum what { W_GETTIME, W_GETTIME64, W_GETRES, W_GETRES64, W_GTOD_TV, W_GTOD_TZ, W_TIME, W_GETCPU_CPU, W_GETCPU_NODE };
 
 struct subject {
 	enum what what;
@@ -82,6 +84,19 @@ static const clockid_t fault_clocks[] = { CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARS
 /* Invalid ids tried with a NULL and a PROT_NONE pointer. */
 static const enum kind einval_kinds[] = { K_NULL, K_NONE };
 
+/* clock_getres_time64, the 32-bit ABIs' time64 clock_getres (7.0+ vDSOs) */
+static long sys_getres64(clockid_t id, void *p)
+{
+#ifdef SYS_clock_getres_time64
+	long r = syscall(SYS_clock_getres_time64, id, p);
+
+	return r < 0 ? -errno : r;
+#else
+	(void)id, (void)p;
+	return -ENOSYS;
+#endif
+}
+
 /* The reference: the system call with the bad pointer p.  The other
  * pointer argument, where there is one, is valid (or NULL where that is
  * the ordinary call). */
@@ -97,6 +112,8 @@ static long call_sys(enum what w, clockid_t id, void *p)
 		return sys_clock_gettime64(id, p);
 	case W_GETRES:
 		return sys_clock_getres(id, p);
+	case W_GETRES64:
+		return sys_getres64(id, p);
 	case W_GTOD_TV:
 		return sys_gettimeofday(p, NULL);
 	case W_GTOD_TZ:
@@ -120,6 +137,7 @@ static int64_t call_vdso(enum what w, void *f, clockid_t id, void *p)
 	switch (w) {
 	case W_GETTIME:
 	case W_GETTIME64:
+	case W_GETRES64:
 		return ((int (*)(clockid_t, void *))f)(id, p);
 	case W_GETRES:
 		return ((vdso_clock_getres_t)f)(id, p);
@@ -313,7 +331,7 @@ static void check_fault(const struct case_ctx *ctx, const struct subject *s, clo
  * writes, so the syscall says EINVAL; the vDSO must say the same (check the
  * id first, or pass the call to the kernel).  The auxiliary clock ids
  * (CLOCK_AUX 16 .. CLOCK_AUX_LAST 23, since 6.17) are judged in a point of
- * their own: whether the syscall accepts them depends on
+ * their own, for clock_getres_time64 too where the 32-bit vDSO has it: whether the syscall accepts them depends on
  * CONFIG_POSIX_AUX_CLOCKS, and the vDSO must then agree with the syscall.
  */
 #define CLOCK_AUX_FIRST 16
@@ -333,7 +351,7 @@ static int known_aux_getres_bug(const struct case_ctx *ctx, enum what w, enum ki
 {
 	uintptr_t page = (uintptr_t)bad_ptr[K_NONE];
 
-	if (w != W_GETRES || !case_known_possible(ctx, KNOWN_GETRES_CLOCK_AUX))
+	if ((w != W_GETRES && w != W_GETRES64) || !case_known_possible(ctx, KNOWN_GETRES_CLOCK_AUX))
 		return 0;
 	if (k == K_NULL)
 		return o->kind == O_RETURN && o->ret == 0;
@@ -462,6 +480,8 @@ static void run(struct case_ctx *ctx)
 		if (has_gettime64(ctx))
 			check_einval(ctx, W_GETTIME64, "clock_gettime64", aux);
 		check_einval(ctx, W_GETRES, "clock_getres", aux);
+		if (case_role_sym(ctx, "clock_getres_time64"))
+			check_einval(ctx, W_GETRES64, "clock_getres_time64", aux);
 	}
 }
 

@@ -105,8 +105,8 @@ static void check_alias(const struct case_ctx *ctx, const struct vdso_arch_sym *
 static void run(struct case_ctx *ctx)
 {
 	if (case_point("symbols.soname"))
-		case_check(ctx->img.soname && !strcmp(ctx->img.soname, ctx->arch->soname),
-			   "expected DT_SONAME %s for %s, seen %s", ctx->arch->soname, ctx->arch->name,
+		case_check(vdso_arch_soname_ok(ctx->arch, ctx->kernel, ctx->img.soname),
+			   "expected DT_SONAME %s for %s, seen %s", vdso_arch_soname(ctx->arch, ctx->kernel), ctx->arch->name,
 			   ctx->img.soname ? ctx->img.soname : "none");
 
 	for (uint32_t i = 1; i < ctx->img.nsyms; i++) {

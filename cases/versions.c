@@ -17,7 +17,7 @@ static void *glibc_handle(const struct case_ctx *ctx, const char **why)
 	if (ctx->fake)
 		return ctx->handle;
 	/* glibc names the vDSO's link map by its soname */
-	h = dlopen(ctx->arch->soname, RTLD_NOW | RTLD_NOLOAD);
+	h = dlopen(vdso_arch_soname(ctx->arch, ctx->kernel), RTLD_NOW | RTLD_NOLOAD);
 	if (!h)
 		*why = "glibc has no link map for the vDSO's soname (static binary or old libc)";
 	return h;
@@ -164,7 +164,7 @@ static void report_resolve(const struct case_ctx *ctx, const struct vdso_arch_sy
 {
 	if (found) {
 		case_pass();
-	} else if (e->flags & VDSO_SYM_OPTIONAL) {
+	} else if (vdso_arch_optional(e, ctx->kernel)) {
 		case_skip("%s@%s is optional (kernel config or version) and not exported", e->name, e->version);
 	} else {
 		struct vdso_key any;

@@ -151,3 +151,28 @@ def test_this_machine_has_both_warnings(live_self):
         pytest.skip("not the 6.18.44 development machine")
     assert live_self["runpath"] and live_self["runpath"].startswith("/nix/store/")
     assert live_self["notes"]["release"].startswith("6.1.102")
+
+
+def rule_messages(tool, name, rule):
+    path = build_path() / "fixtures" / "lint" / f"{name}.so"
+    _, doc = lint_json(tool, [path])
+    [r] = [x for x in doc["images"][0]["rules"] if x["rule"] == rule]
+    return r["status"], " ".join(r["messages"])
+
+
+def test_gnu_only_says_what_it_costs_and_whether_the_kernel_meant_it(vdsotool):
+    """arm64 stopped asking for DT_HASH (its Makefile lost --hash-style=sysv
+    after 6.1): the finding stays an error, saying so; x86 still asks."""
+    lint_fixtures()
+    status, text = rule_messages(vdsotool, "version-aarch64-7.2-gnu-only", "hash.present")
+    assert status == "fail" and "musl" in text and "intended" in text
+    assert "arch/arm64/kernel/vdso/Makefile" in text
+    status, text = rule_messages(vdsotool, "rule-gnu-only", "hash.present")
+    assert status == "fail" and "musl" in text and "not linked as its kernel's Makefile says" in text
+
+
+def test_s390x_soname_follows_the_kernel_version(vdsotool):
+    lint_fixtures()
+    status, text = rule_messages(vdsotool, "version-s390x-7.2", "soname")
+    assert status == "pass" and "linux-vdso.so.1 from 7.2.0" in text
+    assert rule_messages(vdsotool, "version-s390x-7.2-old-soname", "soname")[0] == "fail"

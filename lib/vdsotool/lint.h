@@ -13,7 +13,7 @@
 
 #define LINT_MAX_PHDRS 64	/* more are counted, not kept */
 #define LINT_MAX_MSGS 8
-#define LINT_MSG_LEN 200
+#define LINT_MSG_LEN 320
 
 /* The ELF and program headers as read byte by byte, so that the header
  * rules can judge an image the library rejects. */

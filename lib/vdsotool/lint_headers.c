@@ -182,16 +182,26 @@ void lint_r_needed(const struct lint_image *li, struct lint_result *r)
 
 void lint_r_soname(const struct lint_image *li, struct lint_result *r)
 {
-	char b[64];
+	const struct vdso_arch_change *c;
+	uint32_t kv = li->img.notes.has_linux_version ? li->img.notes.linux_version : 0;
+	const char *want;
+	char b[64], v[2][32];
 
 	if (!li->arch) {
 		r->status = LINT_SKIP;
 		lint_msg(r, "unknown architecture");
-	} else if (!li->img.soname || strcmp(li->img.soname, li->arch->soname)) {
-		lint_fail(r, "DT_SONAME %s, expected %s for %s: ld.so and dlopen(\"%s\") look it up by that name",
-			  li->img.soname ? lint_safe(li->img.soname, b, sizeof(b)) : "absent", li->arch->soname, li->arch->name,
-			  li->arch->soname);
+		return;
 	}
+	c = &li->arch->soname_change;
+	want = vdso_arch_soname(li->arch, kv);
+	if (!vdso_arch_soname_ok(li->arch, kv, li->img.soname))
+		lint_fail(r, "DT_SONAME %s, expected %s for %s: ld.so and dlopen(\"%s\") look it up by that name",
+			  li->img.soname ? lint_safe(li->img.soname, b, sizeof(b)) : "absent", want, li->arch->name, want);
+	/* the kernel renamed it once: say which name belongs to which kernels */
+	if (c->now)
+		lint_msg(r, "%s names it %s up to %s, %s from %s (%s)", li->arch->name, li->arch->soname,
+			 vdso_format_version(c->until, v[0], sizeof(v[0])), c->now,
+			 vdso_format_version(c->since, v[1], sizeof(v[1])), c->where);
 }
 
 void lint_r_runpath(const struct lint_image *li, struct lint_result *r)

@@ -135,7 +135,7 @@ void lint_r_expected(const struct lint_image *li, struct lint_result *r)
 
 		if (!expected(ts, &li->img) || definitions(&li->img, ts->name, ts->version, &at, seen, sizeof(seen)))
 			continue;
-		if (ts->flags & VDSO_SYM_OPTIONAL)
+		if (vdso_arch_optional(ts, li->img.notes.has_linux_version ? li->img.notes.linux_version : 0))
 			lint_msg(r, "%s absent (optional: depends on the kernel's configuration)", ts->name);
 		else
 			lint_fail(r, "%s is missing: %s exports it %s%s", ts->name, li->arch->name,
@@ -170,13 +170,30 @@ void lint_r_version(const struct lint_image *li, struct lint_result *r)
 void lint_r_hash_present(const struct lint_image *li, struct lint_result *r)
 {
 	const struct vdso_image *img = &li->img;
+	uint32_t kv = img->notes.has_linux_version ? img->notes.linux_version : 0;
+	char v[2][32];
 
 	if (li->sysv_masked)
 		return;		/* there is a DT_HASH; hash.entsize judges it */
-	if (!img->hash && !img->gnu)
+	if (!img->hash && !img->gnu) {
 		lint_fail(r, "neither DT_HASH nor DT_GNU_HASH: resolvers cannot look up symbols");
-	else if (!img->hash)
-		lint_fail(r, "DT_GNU_HASH only, no DT_HASH: resolvers that read only DT_HASH find nothing (rustix#1253, golang/go#19649)");
+		return;
+	}
+	if (img->hash)
+		return;
+	/* An error even where the kernel meant it: the image is what the
+	 * kernel's Makefile asked for, and still a consumer loses the vDSO. */
+	lint_fail(r, "DT_GNU_HASH only, no DT_HASH: musl's __vdsosym reads DT_HASH only, so musl programs make a "
+		     "system call for every clock_gettime, without a word");
+	if (li->arch && vdso_arch_sysv_dropped(li->arch, kv))
+		lint_msg(r, "intended: %s's vDSO build stopped asking for DT_HASH between %s and %s (%s), leaving the "
+			    "hash style to the linker's default, here GNU only", li->arch->name,
+			 vdso_format_version(li->arch->sysv_dropped.until, v[0], sizeof(v[0])),
+			 vdso_format_version(li->arch->sysv_dropped.since, v[1], sizeof(v[1])), li->arch->sysv_dropped.where);
+	else if (li->arch)
+		lint_msg(r, "%s's vDSO build asks for DT_HASH (--hash-style=sysv or both) in this kernel version: "
+			    "the image was not linked as its kernel's Makefile says", li->arch->name);
+	lint_msg(r, "other resolvers that read DT_HASH only met the same (rustix#1253, golang/go#19649)");
 }
 
 void lint_r_hash_agree(const struct lint_image *li, struct lint_result *r)

@@ -4,6 +4,15 @@
 
 #include <string.h>
 
+#ifdef VDSOTOOL_DUMP_ONLY
+/* vdsodump-i386, vdsodump-x32: `dump` alone, built for the compat ABIs so
+ * that the vDSO the kernel maps into those processes can be written out
+ * and read by the 64-bit tool */
+int main(int argc, char **argv)
+{
+	return cmd_dump(argc, argv);
+}
+#else
 static const char usage[] =
 	"usage: vdsotool COMMAND [ARGS]\n"
 	"  inspect [--json] (--self | FILE)   describe an image: symbols, versions, notes\n"
@@ -39,3 +48,4 @@ int main(int argc, char **argv)
 		return cmd_resolvers(argc - 1, argv + 1);
 	return tool_usage("unknown command '%s'", argv[1]);
 }
+#endif

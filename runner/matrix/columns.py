@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import re
-import subprocess
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -90,17 +89,8 @@ def host_column(o: MatrixOptions) -> dict:
     directory = o.out / "host"
     report = _replay(o, DEFAULT_CASES_DIR, cases, directory, recorded=None, suite_name="vdsoconf")
     _fill(col, report, directory)
-    col["lint"] = _lint_live(directory)
+    col["lint"] = vdsolint.lint_live(directory)
     return col
-
-
-def _lint_live(directory: Path) -> dict:
-    image = directory / "vdso" / "live.so"
-    image.parent.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run([str(vdsolint.TOOL), "dump", "-o", str(image)], capture_output=True, text=True)
-    if r.returncode:
-        return {"images": [], "error": "vdsotool dump: " + (r.stderr.strip() or f"exit {r.returncode}")}
-    return vdsolint.lint_images([str(image)])
 
 
 def _replay(o: MatrixOptions, cases_dir: Path, cases: List[Path], directory: Path,

@@ -131,9 +131,9 @@ def _section(col: dict, base: Path) -> List[str]:
     if col.get("lint"):
         out.append(f"<li>vDSO lint and resolvers: {e(vdsolint.summary(col['lint']))}</li>")
         for img in col["lint"].get("images", []):
-            for consumer, why in sorted(img["blind"].items()):
-                out.append(f'<li class="finding">finding: {e(consumer)} finds no entry point of the '
-                           f"{e(str(img['arch']))} image: {e(why)}</li>")
+            for f in img.get("findings") or vdsolint.blind_findings(img):
+                out.append(f'<li class="finding">finding <code>{e(f["name"])}</code> '
+                           f"({e(str(img['arch'] or img['name']))} image): {e(f['why'])}</li>")
     links = [(name, _rel(col.get(key), base)) for name, key in
              (("report.json", "report"), ("console log", "console_log"))]
     if col.get("report"):

@@ -90,7 +90,8 @@ def test_grid_cells_and_sections(matrix):
     assert "http" not in text.replace('lang="en"', "")    # self-contained
     assert "sid-arm64/console.log" in p.hrefs
     assert "lint: 1 error; musl find nothing" in text
-    assert "finding: musl finds no entry point of the aarch64 image: no DT_HASH" in text
+    assert ("finding <code>resolvers.musl.nothing</code> (aarch64 image): musl finds no entry point: "
+            "no DT_HASH") in text
 
 
 def test_one_junit_file(matrix, tmp_path):
@@ -132,8 +133,47 @@ def test_lint_column_reads_images(vdsotool_built):
     assert img["arch"] == "x86_64" and "hash.present" in img["failed"]
     assert list(img["blind"]) == ["musl"]
     assert "finds nothing: musl" in vdsolint.summary(lint)
+    names = [f["name"] for f in img["findings"]]
+    assert {"lint.hash.present", "resolvers.musl.nothing"} <= set(names)
+    assert names[-1] == "resolvers.musl.nothing"    # lint's errors first
+    assert ("resolvers.musl.nothing", "x86_64") in [(f["name"], f["arch"]) for f in lint["findings"]]
     assert vdsolint.lint_kernel(build_path() / "no-such-kernel", build_path() / "tmp-lint",
                                 tool=vdsotool_built)["error"]
+
+
+def test_lint_column_names_musl_blind_on_an_arm64_gnu_only_image(vdsotool_built):
+    """The arm64 7.2 image as Debian links it (GNU hash only): a named
+    finding for musl, none for the consumers that read DT_GNU_HASH."""
+    from conftest import build_path
+    from runner.matrix import vdsolint
+    image = build_path() / "fixtures" / "lint" / "version-aarch64-7.2-gnu-only.so"
+    if not image.exists():
+        pytest.skip("lint fixtures not built (make lint-fixtures)")
+    lint = vdsolint.lint_images([str(image)], tool=vdsotool_built)
+    [img] = lint["images"]
+    assert img["arch"] == "aarch64" and list(img["blind"]) == ["musl"]
+    assert img["resolvers"]["musl"]["found"] == 0 and img["resolvers"]["musl"]["of"] == 5
+    assert all(img["resolvers"][c]["found"] == 5 for c in ("glibc", "go", "libvdso"))
+    assert "resolvers.musl.nothing" in [f["name"] for f in lint["findings"]]
+
+
+def test_host_lint_reads_every_live_image(vdsotool_built, tmp_path):
+    """The host column: the native live vDSO and each compat one the
+    kernel maps (i386 here when vdsodump-i386 runs); a dumper the kernel
+    cannot run (x32 without CONFIG_X86_X32_ABI) is noted, not an error;
+    every image read gets a resolver report."""
+    from runner.matrix import vdsolint
+    lint = vdsolint.lint_live(tmp_path, tool=vdsotool_built)
+    assert lint["error"] is None, lint
+    archs = [img["arch"] for img in lint["images"]]
+    assert archs[0] in ("x86_64", "aarch64", "x32", "i386", "arm", "ppc64", "s390x", "riscv64")
+    assert all(img["resolvers"] for img in lint["images"])
+    assert not [f for f in lint["findings"] if f["name"] == "resolvers.unread"]
+    for abi, _ in vdsolint.COMPAT_DUMPERS:
+        assert (abi in archs) != (abi in lint["skipped"]), lint
+    summary = vdsolint.summary(lint)
+    for abi, why in lint["skipped"].items():
+        assert f"{abi}: not read ({why})" in summary
 
 
 @pytest.fixture
