@@ -52,6 +52,7 @@
 #include "case/bracket.h"
 #include "case/clock.h"
 #include "case/guarded.h"
+#include "case/known.h"
 
 /* Wall-time budgets (s) at the default duration; --duration S scales
  * them by S / NOMINAL_S. */
@@ -74,6 +75,7 @@
 static vdso_gettimeofday_t vgtod;
 static vdso_time_t vtime;
 static vdso_clock_gettime_t vcgt;	/* the target's, a reference for realtime */
+static const struct case_ctx *target;	/* for its known kernel defects */
 static struct case_cpuset cpus;
 static double scale = 1.0;
 static struct timezone sys_tz;	/* what the syscall says */
@@ -264,8 +266,8 @@ static void check_time_tloc(struct timecheck_outcome *o)
 /* coarse: 0 brackets with the time syscall, 1 with CLOCK_REALTIME_COARSE seconds */
 static void time_bracket(int coarse, double seconds, struct timecheck_outcome *o)
 {
-	unsigned long long n, bad = 0, crossings = 0;
-	int64_t end = case_mono_ns() + (int64_t)(seconds * 1e9), fa = 0, fb = 0;
+	unsigned long long n, bad = 0, crossings = 0, stale = 0;
+	int64_t end = case_mono_ns() + (int64_t)(seconds * 1e9), fa = 0, fb = 0, fs = 0;
 	time_t ft = 0;
 	int sysfail = 0;
 
@@ -292,6 +294,17 @@ static void time_bracket(int coarse, double seconds, struct timecheck_outcome *o
 			sysfail = ra < 0 ? (int)ra : b < 0 ? (int)b : 0;
 		}
 		crossings += b != a;
+		if (!coarse && (int64_t)t > b) {
+			/* the known defect's shape: the settled seconds at once */
+			struct timespec c = { 0, 0 };
+
+			if (!sys_clock_gettime(CLOCK_REALTIME_COARSE, &c) &&
+			    case_known_time_stale_second(target, (int64_t)t, b, (int64_t)c.tv_sec)) {
+				if (!stale++)
+					fs = c.tv_sec;
+				continue;
+			}
+		}
 		if (((int64_t)t < a || (int64_t)t > b) && !bad++)
 			fa = a, ft = t, fb = b;
 	}
@@ -305,6 +318,13 @@ static void time_bracket(int coarse, double seconds, struct timecheck_outcome *o
 	if (sysfail) {
 		o->fail = 1;
 		snprintf(o->why, sizeof(o->why), "the reference syscall failed mid-check with %d", sysfail);
+	} else if (stale && !bad) {
+		o->fail = 1;
+		o->known = KNOWN_TIME_STALE_SECOND + 1;
+		snprintf(o->why, sizeof(o->why),
+			 "in %llu of %llu rounds vDSO time() was one second ahead of the time syscall read after it, "
+			 "and CLOCK_REALTIME_COARSE, read at once, already had that second (first: %" PRId64 ")",
+			 stale, n, fs);
 	} else if (bad) {
 		o->fail = 1;
 		snprintf(o->why, sizeof(o->why),
@@ -499,6 +519,7 @@ static int gtod_sys_rc;	/* the syscall's gettimeofday(NULL, &sys_tz) */
 
 static void setup(struct case_ctx *ctx)
 {
+	target = ctx;
 	vgtod = (vdso_gettimeofday_t)case_fn(ctx, "gettimeofday");
 	vtime = (vdso_time_t)case_fn(ctx, "time");
 	vcgt = (vdso_clock_gettime_t)case_fn(ctx, "clock_gettime");

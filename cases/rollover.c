@@ -205,6 +205,7 @@ static void setup_seconds(void)
 		s->fn = fns.time;
 		s->vdso = roll_vdso_time;
 		s->ref = roll_ref_time;
+		s->settled = roll_settled_time_ns;
 		if (!unusable(it, CLOCK_REALTIME, s->fn, fns.why_time))
 			add_probe(it, ROLL_SECOND, 0);
 	}
@@ -296,6 +297,8 @@ static void setup(struct case_ctx *ctx)
 	for (unsigned i = 0; i < NTICK; i++)
 		if (ticks[i].read)
 			p[n++] = ticks[i].probe;
+	for (int i = 0; i < n; i++)
+		p[i].ctx = ctx;
 	roll_run(p, n, SECONDS_BUDGET_NS);
 	n = 0;
 	for (unsigned i = 0; i < NSECOND; i++)

@@ -59,6 +59,19 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 			".eh_frame of the 6.12 and 6.18 images covers getrandom's C code and stops short of it, "
 			"so a DWARF unwinder stops at a PC inside it",
 	},
+	/* 5.3: the generic vDSO's time() (lib/vdso); the order of the update
+	 * is older, but this is the first release read here that shows it */
+	[KNOWN_TIME_STALE_SECOND] = {
+		.id = "time-syscall-stale-second",
+		.since = VDSO_KV(5, 3, 0),
+		.where = "kernel/time/timekeeping.c, timekeeping_update_from_shadow() (timekeeping_update() and "
+			 "timekeeping_advance() before 6.14) and ktime_get_real_seconds()",
+		.what = "a timekeeping update publishes the vDSO data (update_vsyscall()) before it copies the "
+			"shadow timekeeper into tk_core.timekeeper, and on 64-bit kernels the time syscall reads "
+			"tk_core.timekeeper.xtime_sec without the sequence count that makes every other reader wait "
+			"for the update: for those microseconds, once a second, vDSO time() already has the new "
+			"second and the time syscall still the old one",
+	},
 };
 
 const struct case_known_defect *case_known_defect(enum case_known_id id)
@@ -125,6 +138,13 @@ int case_known_arm64_no_eh_frame(const struct case_ctx *ctx)
 {
 	return case_known_possible(ctx, KNOWN_ARM64_NO_EH_FRAME) && ctx->has_image &&
 	       ctx->img.machine == EM_AARCH64 && !ctx->img.has_eh_frame;
+}
+
+int case_known_time_stale_second(const struct case_ctx *ctx, int64_t vdso_sec, int64_t sys_after_sec,
+				 int64_t settled_sec)
+{
+	return ctx && case_known_possible(ctx, KNOWN_TIME_STALE_SECOND) && vdso_sec == sys_after_sec + 1 &&
+	       settled_sec == vdso_sec;
 }
 
 char *case_known_label(enum case_known_id id, char *buf, size_t len)

@@ -28,6 +28,7 @@ enum case_known_id {
 	KNOWN_VDSO32_NO_CFI,
 	KNOWN_ARM64_NO_EH_FRAME,
 	KNOWN_X86_CHACHA_NO_CFI,
+	KNOWN_TIME_STALE_SECOND,
 	KNOWN_COUNT
 };
 
@@ -93,6 +94,17 @@ int case_known_x86_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const 
 
 /* KNOWN_ARM64_NO_EH_FRAME: an arm64 vDSO (EM_AARCH64) without PT_GNU_EH_FRAME. */
 int case_known_arm64_no_eh_frame(const struct case_ctx *ctx);
+
+/*
+ * KNOWN_TIME_STALE_SECOND: time() through the vDSO one second ahead of the
+ * time system call read right after it (sys_after_sec), while the
+ * CLOCK_REALTIME_COARSE system call, which waits for the timekeeper's
+ * update to finish and was read right after that, already has the vDSO's
+ * second (settled_sec): the time syscall read the seconds in the moment
+ * the kernel had published the vDSO's data but not yet its own timekeeper.
+ */
+int case_known_time_stale_second(const struct case_ctx *ctx, int64_t vdso_sec, int64_t sys_after_sec,
+				 int64_t settled_sec);
 
 /* "known kernel defect ID (since V, WHERE)": the start of the XFAIL
  * reason, which the runner keys on; into buf. */

@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "clocks.h"
+#include "known.h"
 #include "rollover_state.h"
 #include "timecheck.h"
 
@@ -275,6 +276,23 @@ static void note(unsigned long long *count, struct roll_bad *first, int64_t pos,
 	first->prev = *prev;
 }
 
+/* a reading ahead of the reference after it: the known defect's shape,
+ * the settled seconds read at once (known.h) */
+static int is_stale_second(const struct roll_probe *p, struct roll_attempt *at, int64_t x, int64_t xb)
+{
+	int rc = 0;
+	int64_t settled;
+
+	if (!p->src->settled || !p->ctx)
+		return 0;
+	settled = p->src->settled(&rc) / ROLL_NS;
+	if (rc || !case_known_time_stale_second(p->ctx, x / ROLL_NS, xb / ROLL_NS, settled))
+		return 0;
+	if (!at->stale)
+		at->stale_settled = settled;
+	return 1;
+}
+
 static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 {
 	const struct roll_src *s = p->src;
@@ -342,7 +360,9 @@ static void one_round(struct roll_probe *p, struct roll_state *st, int64_t t)
 	x = instant(s, &v, anchor);
 	/* gettimeofday and time truncate, the vDSO's and the kernel's
 	 * alike: the truncated references still bracket exactly */
-	if (x < xa || x > xb)
+	if (x > xb && is_stale_second(p, at, x, xb))
+		note(&at->stale, &at->f_stale, pos, &a, &v, &b, &a);
+	else if (x < xa || x > xb)
 		note(&at->outside, &at->f_outside, pos, &a, &v, &b, &a);
 	if (at->have_last && x < at->last_x)
 		note(&at->back, &at->f_back, pos, &a, &v, &b, &at->last_v);

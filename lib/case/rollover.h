@@ -36,6 +36,8 @@
 
 #include "result.h"
 
+struct case_ctx;
+
 /* A reading as returned: seconds, and the fraction in the source's unit. */
 struct roll_val {
 	int64_t sec, frac;
@@ -56,6 +58,11 @@ struct roll_src {
 	 * time32 one for a time32 entry): what the vDSO must agree with */
 	int (*vdso)(const struct roll_src *s, struct roll_val *v);
 	int (*ref)(const struct roll_src *s, struct roll_val *v);
+	/* time(): the seconds through a system call that waits for the
+	 * timekeeper's update to finish (CLOCK_REALTIME_COARSE), which the
+	 * time syscall does not (known.h, KNOWN_TIME_STALE_SECOND); NULL for
+	 * the others.  In ns. */
+	int64_t (*settled)(int *rc);
 };
 
 enum roll_kind {
@@ -106,6 +113,7 @@ struct roll_probe {
 	struct case_result res;	/* the verdict */
 	int attempt;		/* ROLL_AT: which (the namespace's), for the report */
 	int late;		/* ROLL_AT, not crossed: ROLL_LATE (the reader came too late) or ROLL_MISSED */
+	const struct case_ctx *ctx;	/* the target, for its known kernel defects (NULL: none) */
 };
 
 /* Runs every probe to a verdict; MONOTONIC (read through the 64-bit
@@ -130,6 +138,7 @@ int roll_vdso_time(const struct roll_src *s, struct roll_val *v);
  * namespace past 2^31 s on a 32-bit ABI, where the time32 one wraps.
  * roll_mono_ns() is MONOTONIC, the schedule. */
 int64_t roll_clock_ns(clockid_t id, int *rc);
+int64_t roll_settled_time_ns(int *rc);	/* CLOCK_REALTIME_COARSE, for time() */
 int64_t roll_mono_ns(void);
 
 #endif

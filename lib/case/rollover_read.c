@@ -102,6 +102,11 @@ int roll_vdso_time(const struct roll_src *s, struct roll_val *v)
 	return 0;
 }
 
+int64_t roll_settled_time_ns(int *rc)
+{
+	return roll_clock_ns(CLOCK_REALTIME_COARSE, rc);
+}
+
 int64_t roll_clock_ns(clockid_t id, int *rc)
 {
 #ifdef HAVE_TIME64_ABI

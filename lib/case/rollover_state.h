@@ -25,7 +25,7 @@ struct roll_state {
 	struct roll_attempt {
 		int watch;
 		int64_t t0;
-		unsigned long long rounds, errs, refused, unnorm, outside, back, kernel32;
+		unsigned long long rounds, errs, refused, unnorm, outside, back, kernel32, stale;
 		int first_rc, refused_rc, sysfail, have_last;
 		int64_t last_x, last_r0, last_ref;
 		int64_t gap_sum, gaps;		/* between consecutive readings, for dense_limit() */
@@ -33,7 +33,8 @@ struct roll_state {
 		struct roll_bad {	/* the first bad round of each kind */
 			struct roll_val a, v, b, prev;
 			int64_t pos;	/* from the boundary, ns */
-		} f_refused, f_unnorm, f_outside, f_back, f_kernel32;
+		} f_refused, f_unnorm, f_outside, f_back, f_kernel32, f_stale;
+		int64_t stale_settled;		/* f_stale: the settled seconds read after it */
 		int crossed, changes;
 		int64_t x_before, x_after, gap;	/* the readings next to the boundary (ns from it), their distance */
 		int64_t last_change_t, first_step;

@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "clocks.h"
+#include "known.h"
 #include "rollover_state.h"
 #include "timecheck.h"
 
@@ -89,6 +90,17 @@ int roll_judge_bad(const struct roll_probe *p, const struct roll_state *st, stru
 				"%s: %s, then %s",
 				at->back, at->rounds, roll_fmt_rel(pos, sizeof(pos), at->f_back.pos), bn,
 				fmt_val(v1, sizeof(v1), &at->f_back.prev), fmt_val(v2, sizeof(v2), &at->f_back.v));
+	} else if (at->stale) {
+		char label[192];
+
+		case_result_set(r, CASE_R_XFAIL,
+				"%s: in %llu of %llu rounds vDSO time() was one second ahead of the time syscall read "
+				"after it, and CLOCK_REALTIME_COARSE, read at once, already had that second; first %s "
+				"from %s: %s, vDSO %s, %s, then CLOCK_REALTIME_COARSE's second %" PRId64,
+				case_known_label(KNOWN_TIME_STALE_SECOND, label, sizeof(label)), at->stale, at->rounds,
+				roll_fmt_rel(pos, sizeof(pos), at->f_stale.pos), bn, fmt_val(v1, sizeof(v1), &at->f_stale.a),
+				fmt_val(v2, sizeof(v2), &at->f_stale.v), fmt_val(v3, sizeof(v3), &at->f_stale.b),
+				at->stale_settled);
 	} else {
 		return 0;
 	}

@@ -25,6 +25,7 @@ void clockset_close(int fd);
 /* what a check found: diagnostics, and why it failed */
 struct timecheck_outcome {
 	int fail;
+	int known;	/* a failure of a known kernel defect's shape: its id + 1 (known.h) */
 	char diag[1024];
 	char why[1024];
 };
