@@ -378,7 +378,7 @@ ifneq ($(HAVE_LOONG64_CC),)
 guest-loongarch64: $(call guest_files,loongarch64)
 else
 guest-loongarch64:
-	fixtures/cross/loong64-chroot -b $(abspath $(B)) $(MAKE) -C $(CURDIR) B=$(abspath $(B)) guest-loongarch64
+	+fixtures/cross/loong64-chroot -b $(abspath $(B)) $(MAKE) -C $(CURDIR) B=$(abspath $(B)) guest-loongarch64
 endif
 
 # the 32-bit ARM cases alone, to carry to a board by hand
