@@ -111,6 +111,16 @@ $(eval $(call abi,static-aarch64/native,$(AARCH64_CC),,$(B)/static-aarch64/cases
 ARMHF_CC ?= arm-linux-gnueabihf-gcc
 $(eval $(call abi,static-armhf/native,$(ARMHF_CC),,$(B)/static-armhf/cases,,-static))
 
+# Cases linked against the cross libc (libc6-dev-*-cross), to run under
+# qemu-user with QEMU_LD_PREFIX=/usr/TRIPLET: `make user-ppc64le`.  They
+# meet no vDSO there (Debian 12's QEMU maps none) and are run against fake
+# targets built for the same ABI (mkfakes.py --abi ppc64le).
+USER_ARCHES := ppc64le
+USER_CC_ppc64le := powerpc64le-linux-gnu-gcc
+$(foreach a,$(USER_ARCHES),$(eval $(call abi,user-$(a),$(USER_CC_$(a)),,$(B)/user-$(a)/cases,,)))
+$(foreach a,$(USER_ARCHES),$(eval user-$(a): $(CASE_NAMES:%=$(B)/user-$(a)/cases/%)))
+.PHONY: $(USER_ARCHES:%=user-%)
+
 CASES     := $(CASE_NAMES:%=$(B)/cases/%)
 CASES_M32 := $(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/cases/%-i386))
 CASES_X32 := $(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/cases/%-x32))
@@ -255,6 +265,9 @@ FAKE_SRCS := $(wildcard fixtures/fakes/*.c fixtures/fakes/*.h)
 fakes: $(B)/fakes/manifest.json
 $(B)/fakes/manifest.json: $(FAKE_SRCS) fixtures/fakes/mkfakes.py
 	$(PYTHON) fixtures/fakes/mkfakes.py --out $(B)/fakes
+# the fakes of a foreign ABI, for the cases of `make user-ARCH`
+$(B)/fakes-%/manifest.json: $(FAKE_SRCS) fixtures/fakes/mkfakes.py
+	$(PYTHON) fixtures/fakes/mkfakes.py --abi $* --out $(B)/fakes-$*
 
 # --- the two commands --------------------------------------------------------
 deps:

@@ -164,7 +164,7 @@ int case_pin(int cpu)
 
 struct case_traps case_traps;
 
-static void on_sigsys(int sig, siginfo_t *si, void *uc)
+__attribute__((unused)) static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
 	(void)uc;
