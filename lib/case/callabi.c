@@ -31,7 +31,7 @@ static const char *const gpr_names[] = {
 	"r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22",
 	"r23", "r24", "r25", "r26", "r27", "r28", "r29", "r30", "r31",
 #elif defined(__s390x__)
-	"r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
+	"r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13",
 #elif defined(__riscv)
 	"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
 #elif defined(__mips__)

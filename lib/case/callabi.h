@@ -17,7 +17,7 @@
  *	ppc64le	r14-r31, f14-f31, CR fields 2-4, FPSCR's control bits; r1
  *		(64-bit ELF V2 ABI, "Register Roles"); errors come back as
  *		CR0[SO] (callfn.h), which the harness turns into -errno in ret
- *	s390x	r6-r15 (r15 the stack pointer), f8-f15, the FPC's control
+ *	s390x	r6-r13, r15 (the stack pointer), f8-f15, the FPC's control
  *		bits (s390x ELF ABI supplement, "Register usage"); r6 also
  *		carries a fifth argument, and must still come back intact
  *	riscv64	s0-s11, fs0-fs11, fcsr's rounding mode (RISC-V ELF psABI,
@@ -60,7 +60,7 @@
 #define CALLABI_FPR_PREFIX "f"
 #define CALLABI_ALIGN 16	/* r1 always (ELF V2 ABI, "The Stack Frame") */
 #elif defined(__s390x__)
-#define CALLABI_NGPR 9		/* r6-r14; r15 is sp */
+#define CALLABI_NGPR 8		/* r6-r13; r14 holds the return address, r15 is sp */
 #define CALLABI_NFPR 8
 #define CALLABI_FPR_PREFIX "f"
 #define CALLABI_ALIGN 8		/* r15 at a call ("Stack frame"): doubleword */
