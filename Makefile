@@ -115,11 +115,12 @@ $(eval $(call abi,static-armhf/native,$(ARMHF_CC),,$(B)/static-armhf/cases,,-sta
 # qemu-user with QEMU_LD_PREFIX=/usr/TRIPLET: `make user-ppc64le`, ...  They
 # meet no vDSO there (Debian 12's QEMU maps none) and are run against fake
 # targets built for the same ABI (mkfakes.py --abi ppc64le).
-USER_ARCHES := ppc64le s390x riscv64 mips64el
+USER_ARCHES := ppc64le s390x riscv64 mips64el aarch64
 USER_CC_ppc64le := powerpc64le-linux-gnu-gcc
 USER_CC_s390x := s390x-linux-gnu-gcc
 USER_CC_riscv64 := riscv64-linux-gnu-gcc
 USER_CC_mips64el := mips64el-linux-gnuabi64-gcc
+USER_CC_aarch64 := $(AARCH64_CC)
 $(foreach a,$(USER_ARCHES),$(eval $(call abi,user-$(a),$(USER_CC_$(a)),,$(B)/user-$(a)/cases,,)))
 $(foreach a,$(USER_ARCHES),$(eval user-$(a): $(CASE_NAMES:%=$(B)/user-$(a)/cases/%)))
 .PHONY: $(USER_ARCHES:%=user-%)
