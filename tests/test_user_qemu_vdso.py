@@ -8,6 +8,7 @@ did not come with (on ppc64le through the CR0[SO] convention).  QEMU's
 ppc64le image gives its functions type STT_NOTYPE, so the cases that
 check the type before calling (callconv among them) skip there."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -69,3 +70,30 @@ def test_harness_against_qemus_vdso(qemu_user, built):
     st, out = run(qemu_user, built, "abi_regs")
     assert list(st.values()).count("pass") >= 4, out
     assert all(s in ("pass", "skip") for s in st.values()), out
+
+
+@pytest.fixture(scope="module")
+def riscv(qemu_user):
+    if not shutil.which("riscv64-linux-gnu-gcc") or not os.path.isdir("/usr/riscv64-linux-gnu/lib"):
+        pytest.skip("no riscv64-linux-gnu-gcc or no riscv64 libc")
+    b = build_path()
+    r = subprocess.run(["make", "-s", "-j2", f"B={b}", f"{b}/user-riscv64/cases/hwprobe",
+                        f"{b}/fakes-riscv64/manifest.json"], cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    return b, {f["name"]: f for f in json.loads((b / "fakes-riscv64" / "manifest.json").read_text())}
+
+
+def test_hwprobe_against_qemus_system_call(qemu_user, riscv):
+    """QEMU 10 answers riscv_hwprobe; the fakes' __vdso_riscv_hwprobe is
+    judged against it: the faithful one passes, each broken one fails
+    exactly the points it names."""
+    b, fakes = riscv
+    names = ["faithful-riscv64"] + sorted(n for n in fakes if n.startswith("hwprobe_"))
+    assert len(names) == 5
+    for name in names:
+        env = dict(os.environ, QEMU_LD_PREFIX="/usr/riscv64-linux-gnu", VDSOCONF_TARGET=fakes[name]["path"])
+        r = subprocess.run([f"{qemu_user}/qemu-riscv64", str(b / "user-riscv64" / "cases" / "hwprobe")],
+                           capture_output=True, text=True, timeout=300, env=env)
+        st = {n.name: n.status for n in ktap.parse(r.stdout).walk() if n.name}
+        assert len(st) == 4 and "skip" not in st.values(), r.stdout
+        assert {p for p, s in st.items() if s == "fail"} == set(fakes[name]["expect"]), r.stdout
