@@ -7,7 +7,9 @@ CR0[SO] wrapper as the kernel's vDSO.  callconv must fail exactly the
 points each fake's header names; clock_einval, which calls through the
 trampoline of lib/case/callfn_ppc.c, must pass on the faithful fake and
 on the one that returns -errno without SO (the trampoline hands both over
-as -errno).  About a minute, most of it the cross build."""
+as -errno).  tbfreq compares __kernel_get_tbfreq with a cpuinfo file
+saying 512000000 (qemu-user shows the host's /proc/cpuinfo): the faithful
+fake passes, tbfreq_wrong (500 MHz) fails.  About a minute, most of it the cross build."""
 
 import json
 import os
@@ -25,7 +27,7 @@ from runner.core import ktap  # noqa: E402
 CC = "powerpc64le-linux-gnu-gcc"
 QEMU = "qemu-ppc64le-static"
 SYSROOT = "/usr/powerpc64le-linux-gnu"
-CASES = ["callconv", "clock_einval"]
+CASES = ["callconv", "clock_einval", "tbfreq"]
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +46,9 @@ def built():
     return b, {f["name"]: f for f in fakes}
 
 
-def run(b, case, fake):
+def run(b, case, fake, *args):
     env = dict(os.environ, QEMU_LD_PREFIX=SYSROOT, VDSOCONF_TARGET=fake["path"])
-    r = subprocess.run([QEMU, str(b / "user-ppc64le" / "cases" / case)], capture_output=True, text=True,
+    r = subprocess.run([QEMU, str(b / "user-ppc64le" / "cases" / case), *args], capture_output=True, text=True,
                        timeout=120, env=env)
     assert "Bail out" not in r.stdout, r.stdout + r.stderr
     return {n.name: n.status for n in ktap.parse(r.stdout).walk() if n.name}, r.stdout
@@ -75,3 +77,13 @@ def test_other_cases_read_errors_through_the_trampoline(built, name):
     st, out = run(b, "clock_einval", fakes[name])
     assert st and all(s in ("pass", "skip") for s in st.values()), out
     assert st.get("clock.einval.INT_MAX") == "pass", out
+
+
+@pytest.mark.parametrize("name", ["faithful-ppc64le", "tbfreq_wrong-ppc64le"])
+def test_tbfreq_against_a_cpuinfo(built, name, tmp_path):
+    b, fakes = built
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\ncpu\t\t: POWER9\ntimebase\t: 512000000\nplatform\t: pSeries\n")
+    st, out = run(b, "tbfreq", fakes[name], "--cpuinfo", str(cpuinfo))
+    assert set(st) == {"tbfreq.cpuinfo"}, out
+    assert {p for p, s in st.items() if s == "fail"} == set(fakes[name]["expect"]), out
