@@ -169,16 +169,18 @@ static void check_used(const struct case_ctx *ctx, const struct tramp *t)
 		   vdso_pc_in_text(&ctx->img, seen) ? " (inside the vDSO's text)" : " (outside the vDSO)");
 }
 
-static void setup(struct case_ctx *ctx)
+static int unsupported(const struct case_ctx *ctx, char *why, size_t len)
 {
-	if (!tramps[0].sym)
-		ksft_exit_skip("no signal trampoline on %s: %s\n", ctx->arch ? ctx->arch->name : "this architecture",
+	if (tramps[0].sym)
+		return 0;
+	snprintf(why, len, "no signal trampoline on %s: %s", ctx->arch ? ctx->arch->name : "this architecture",
 #if defined(__x86_64__)
-			       "the kernel requires the C library's own restorer (SA_RESTORER)"
+		 "the kernel requires the C library's own restorer (SA_RESTORER)"
 #else
-			       "its vDSO exports none"
+		 "its vDSO exports none"
 #endif
-		);
+	);
+	return 1;
 }
 
 static void run(struct case_ctx *ctx)
@@ -192,7 +194,7 @@ static void run(struct case_ctx *ctx)
 static const struct case_spec spec = {
 	.name = "sigtramp",
 	.needs = CASE_NEED_VDSO,
-	.setup = setup,
+	.unsupported = unsupported,
 	.run = run,
 };
 CASE_MAIN(spec)
