@@ -74,7 +74,8 @@ extern struct callfn_random callfn_random;
  * powerpc sets CR0[SO] and returns the positive errno (callfn_ppc.c).
  * Everywhere else a failure is -errno in the return register.
  */
-#if defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
+#if (defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2) || \
+	(defined(__powerpc__) && !defined(__powerpc64__))
 #define CALLFN_SO 1
 #else
 #define CALLFN_SO 0

@@ -29,6 +29,7 @@
 /* The real addresses the trampolines call, one slot each. */
 __attribute__((visibility("hidden"))) uintptr_t callfn_ppc_slot[NTHUNKS];
 
+#if defined(__powerpc64__)
 /*
  * callfn_ppc_raw(fn, a, so): a 48-byte frame (the ELFv2 minimum of 32,
  * plus the saved so pointer), the TOC pointer saved where the ABI puts it
@@ -97,6 +98,69 @@ __asm__(".text\n"
 	THUNK(0) THUNK(1) THUNK(2) THUNK(3) THUNK(4) THUNK(5) THUNK(6) THUNK(7)
 	THUNK(8) THUNK(9) THUNK(10) THUNK(11) THUNK(12) THUNK(13) THUNK(14) THUNK(15));
 
+#else
+/*
+ * 32-bit (SysV ABI): no TOC, and nothing asks for r12 at entry.
+ * callfn_ppc_raw: a 32-byte frame, LR saved in the caller's frame at
+ * 4(r1) on entry (36 after the stwu), the so pointer at 8; a trampoline: a
+ * 16-byte frame.  Written to the ABI like the 64-bit one and assembled with
+ * clang's powerpc target; Debian 12 has no powerpc (32-bit) cross libc to
+ * run it with.
+ */
+#define THUNK(n)                                                 \
+	".globl callfn_ppc_thunk" #n "\n"                        \
+	".hidden callfn_ppc_thunk" #n "\n"                       \
+	".type callfn_ppc_thunk" #n ", @function\n"              \
+	"callfn_ppc_thunk" #n ":\n"                              \
+	"	stwu 1, -16(1)\n"                                 \
+	"	mflr 0\n"                                         \
+	"	stw 0, 20(1)\n"                                   \
+	"	bcl 20, 31, 1f\n"                                 \
+	"1:	mflr 11\n"                                        \
+	"	addis 11, 11, (callfn_ppc_slot - 1b)@ha\n"        \
+	"	addi 11, 11, (callfn_ppc_slot - 1b)@l\n"          \
+	"	lwz 12, 4 * " #n "(11)\n"                          \
+	"	mtctr 12\n"                                       \
+	"	bctrl\n"                                          \
+	"	lwz 0, 20(1)\n"                                   \
+	"	addi 1, 1, 16\n"                                  \
+	"	mtlr 0\n"                                         \
+	"	bnslr\n"                                          \
+	"	neg 3, 3\n"                                       \
+	"	blr\n"                                            \
+	".size callfn_ppc_thunk" #n ", .-callfn_ppc_thunk" #n "\n"
+
+__asm__(".text\n"
+	".globl callfn_ppc_raw\n"
+	".hidden callfn_ppc_raw\n"
+	".type callfn_ppc_raw, @function\n"
+	"callfn_ppc_raw:\n"
+	"	stwu 1, -32(1)\n"
+	"	mflr 0\n"
+	"	stw 0, 36(1)\n"
+	"	stw 5, 8(1)\n"
+	"	mtctr 3\n"
+	"	mr 11, 4\n"
+	"	lwz 3, 0(11)\n"
+	"	lwz 4, 4(11)\n"
+	"	lwz 5, 8(11)\n"
+	"	lwz 6, 12(11)\n"
+	"	lwz 7, 16(11)\n"
+	"	bctrl\n"
+	"	lwz 5, 8(1)\n"
+	"	li 0, 0\n"
+	"	bns 1f\n"
+	"	li 0, 1\n"
+	"1:	stw 0, 0(5)\n"
+	"	lwz 0, 36(1)\n"
+	"	addi 1, 1, 32\n"
+	"	mtlr 0\n"
+	"	blr\n"
+	".size callfn_ppc_raw, .-callfn_ppc_raw\n"
+	THUNK(0) THUNK(1) THUNK(2) THUNK(3) THUNK(4) THUNK(5) THUNK(6) THUNK(7)
+	THUNK(8) THUNK(9) THUNK(10) THUNK(11) THUNK(12) THUNK(13) THUNK(14) THUNK(15));
+#endif
+
 uintptr_t callfn_ppc_raw(const void *fn, const uintptr_t a[5], int *so);
 void callfn_ppc_thunk0(void), callfn_ppc_thunk1(void), callfn_ppc_thunk2(void), callfn_ppc_thunk3(void);
 void callfn_ppc_thunk4(void), callfn_ppc_thunk5(void), callfn_ppc_thunk6(void), callfn_ppc_thunk7(void);
@@ -134,6 +198,4 @@ uintptr_t callfn_raw(const void *fn, enum callfn_id id, const uintptr_t a[5], in
 	return callfn_ppc_raw(fn, a, flag);
 }
 
-#elif defined(__powerpc__)
-#error "powerpc: only the 64-bit ELFv2 ABI has the CR0[SO] trampolines (lib/case/callfn_ppc.c)"
 #endif
