@@ -6,8 +6,9 @@
  * are control state.  tp and $r21 (reserved) are left alone.  The stack
  * is 16-byte aligned at a call; a callee needs nothing above sp.
  *
- * Debian 12 has no loongarch64 cross compiler: this file is written to
- * the psABI and the ISA manual but has not been assembled here.
+ * Debian 12 has no loongarch64 cross compiler: this was built with
+ * trixie's (in a chroot) and its self-test (tests/callabi/selftest.c) run
+ * under QEMU 10's user mode by hand; tests/test_callabi.py skips it.
  *
  * Our own frame: 176 bytes, s0-s8, fp at 0, fs0-fs7 at 80, fcsr0 at 144,
  * ra at 168.
