@@ -124,6 +124,20 @@ $(foreach a,$(filter-out x86_64,$(GUEST_ARCHES)),\
 $(foreach a,$(filter-out x86_64,$(GUEST_ARCHES)),\
 	$(eval $(B)/static-$(a)/%.a: AR := $(patsubst %gcc,%ar,$(GUEST_CC_$(a)))))
 
+# Cases linked against the cross libc (libc6-dev-*-cross), to run under
+# qemu-user with QEMU_LD_PREFIX=/usr/TRIPLET: `make user-ppc64le`, ...  They
+# meet no vDSO there (Debian 12's QEMU maps none) and are run against fake
+# targets built for the same ABI (mkfakes.py --abi ppc64le).
+USER_ARCHES := ppc64le s390x riscv64 mips64el aarch64
+USER_CC_ppc64le := powerpc64le-linux-gnu-gcc
+USER_CC_s390x := s390x-linux-gnu-gcc
+USER_CC_riscv64 := riscv64-linux-gnu-gcc
+USER_CC_mips64el := mips64el-linux-gnuabi64-gcc
+USER_CC_aarch64 := $(AARCH64_CC)
+$(foreach a,$(USER_ARCHES),$(eval $(call abi,user-$(a),$(USER_CC_$(a)),,$(B)/user-$(a)/cases,,)))
+$(foreach a,$(USER_ARCHES),$(eval user-$(a): $(CASE_NAMES:%=$(B)/user-$(a)/cases/%)))
+.PHONY: $(USER_ARCHES:%=user-%)
+
 CASES     := $(CASE_NAMES:%=$(B)/cases/%)
 CASES_M32 := $(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/cases/%-i386))
 CASES_X32 := $(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/cases/%-x32))
@@ -279,6 +293,9 @@ FAKE_SRCS := $(wildcard fixtures/fakes/*.c fixtures/fakes/*.h)
 fakes: $(B)/fakes/manifest.json
 $(B)/fakes/manifest.json: $(FAKE_SRCS) fixtures/fakes/mkfakes.py
 	$(PYTHON) fixtures/fakes/mkfakes.py --out $(B)/fakes
+# the fakes of a foreign ABI, for the cases of `make user-ARCH`
+$(B)/fakes-%/manifest.json: $(FAKE_SRCS) fixtures/fakes/mkfakes.py
+	$(PYTHON) fixtures/fakes/mkfakes.py --abi $* --out $(B)/fakes-$*
 
 # --- the two commands --------------------------------------------------------
 deps:

@@ -33,7 +33,7 @@ static void setup(struct case_ctx *ctx)
 
 static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 {
-	const void *fn = case_fn(ctx, callfn_role(id));
+	const void *fn = case_fn_raw(ctx, callfn_role(id));
 	char why[512], d[64];
 
 	if (!case_point("abi.regs.%s", callfn_role(id)))

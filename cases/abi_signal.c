@@ -81,7 +81,7 @@ static void setup(struct case_ctx *ctx)
 	callabi_setup_random(ctx);
 	the_ctx = ctx;
 	for (int id = 0; id < CF_COUNT; id++)
-		fns[id] = case_fn(ctx, callfn_role(id));
+		fns[id] = case_fn_raw(ctx, callfn_role(id));
 	if (case_mapping_named("[vdso]", &live_lo, &live_hi))
 		live_lo = live_hi = 0;
 }

@@ -55,7 +55,7 @@ static uintptr_t fault_address(const char *why)
 
 static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 {
-	const void *fn = case_fn(ctx, callfn_role(id));
+	const void *fn = case_fn_raw(ctx, callfn_role(id));
 	size_t most = 0;
 	char why[512], d[64], worst[64] = "";
 

@@ -281,7 +281,7 @@ static int vsyscall_no_cfi(const struct case_ctx *ctx, const struct sample *s, u
 
 static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 {
-	const void *fn = case_fn(ctx, callfn_role(id));
+	const void *fn = case_fn_raw(ctx, callfn_role(id));
 	struct tick tick;
 	unsigned bad = 0, unknown = 0, via_vsyscall = 0;
 	int has_fde = 0, first_known = -1;

@@ -1,6 +1,9 @@
 """The library mutants: each is one deliberate bug in a copy of libvdso and
 the test points of the pc case it must make fail (test_mutants.py builds
-and runs them; test_fakes.py counts their points as tripped)."""
+and runs them; test_fakes.py counts their points as tripped).  An entry is
+(edits, points[, file[, case]]): the case defaults to pc; sigtramp-i386
+is the i386 build of sigtramp, the one ABI here whose kernel returns
+from a signal through the vDSO."""
 
 FILE = "lib/vdso/text.c"
 MUTANTS = {
@@ -29,6 +32,12 @@ MUTANTS = {
     "stale_base": ([("img->load_offset = (uintptr_t)addr + (uintptr_t)img->loads[0].offset -",
                      "img->load_offset = (uintptr_t)getauxval(AT_SYSINFO_EHDR) + (uintptr_t)img->loads[0].offset -")],
                    ["pc.mremap"], "lib/vdso/open_mapped.c"),
+    # the same, seen by the signal trampolines: the kernel returns to the
+    # symbol's true address, one byte before what the resolver says
+    "sigtramp_addr_off": ([("out->addr = img->load_offset + (uintptr_t)out->value;",
+                            "out->addr = img->load_offset + (uintptr_t)out->value + 1;")],
+                          ["sigtramp.used.__kernel_rt_sigreturn", "sigtramp.used.__kernel_sigreturn"],
+                          "lib/vdso/symtab.c", "sigtramp-i386"),
     # Go's inVDSOPage: only the first page of the text
     "one_page": ([("img->text[img->ntext].end = s->vaddr + s->memsz;",
                    "img->text[img->ntext].end = s->vaddr + (s->memsz < 4096 ? s->memsz : 4096);")],

@@ -30,6 +30,7 @@ def tree(tmp_path_factory):
 def test_mutant_is_caught(tree, tmp_path, name):
     edits, points, *where = MUTANTS[name]
     file = where[0] if where else FILE
+    case = where[1] if len(where) > 1 else "pc"
     src = mutated = (REPO / file).read_text()
     for old, new in edits:
         assert mutated.count(old) == 1, f"mutation site {old!r} not found once in {file}"
@@ -38,11 +39,13 @@ def test_mutant_is_caught(tree, tmp_path, name):
         mutated = "#include <sys/auxv.h>\n" + mutated
     (tree / file).write_text(mutated)
     b = tmp_path / "b"
-    r = subprocess.run(["make", "-s", f"B={b}", f"{b}/cases/pc"], cwd=tree, capture_output=True,
+    r = subprocess.run(["make", "-s", f"B={b}", f"{b}/cases/{case}"], cwd=tree, capture_output=True,
                        text=True)
     (tree / file).write_text(src)
+    if r.returncode and case.endswith("-i386") and "cannot find" in r.stderr:
+        pytest.skip("no 32-bit libc (libc6-dev-i386)")
     assert r.returncode == 0, r.stderr[-3000:]
-    run = subprocess.run([str(b / "cases" / "pc")], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([str(b / "cases" / case)], capture_output=True, text=True, timeout=120)
     got = {n.name: n.status for n in ktap.parse(run.stdout).walk()}
     missed = [p for p in points if got.get(p) != "fail"]
     assert not missed, f"mutant {name} survived at {missed}:\n{run.stdout[-3000:]}"

@@ -11,9 +11,10 @@
 
 /* The assembly addresses these fields by fixed offsets. */
 #define W sizeof(uintptr_t)
-_Static_assert(offsetof(struct callabi_regs, gpr) == 64, "callabi_regs layout");
-_Static_assert(offsetof(struct callabi_regs, sp) == 64 + CALLABI_MAXGPR * W, "callabi_regs layout");
-_Static_assert(sizeof(struct callabi_regs) == 64 + (CALLABI_MAXGPR + 4) * W, "callabi_regs layout");
+#define FPRS (CALLABI_MAXFPR * 8)
+_Static_assert(offsetof(struct callabi_regs, gpr) == FPRS, "callabi_regs layout");
+_Static_assert(offsetof(struct callabi_regs, sp) == FPRS + CALLABI_MAXGPR * W, "callabi_regs layout");
+_Static_assert(sizeof(struct callabi_regs) == FPRS + (CALLABI_MAXGPR + 4) * W, "callabi_regs layout");
 _Static_assert(offsetof(struct callabi_call, fn) == 2 * sizeof(struct callabi_regs), "callabi_call layout");
 _Static_assert(offsetof(struct callabi_call, ret) == 2 * sizeof(struct callabi_regs) + 7 * W, "callabi_call layout");
 
@@ -26,6 +27,17 @@ static const char *const gpr_names[] = {
 	"x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29",
 #elif defined(__arm__)
 	"r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11",
+#elif defined(__powerpc64__)
+	"r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22",
+	"r23", "r24", "r25", "r26", "r27", "r28", "r29", "r30", "r31",
+#elif defined(__s390x__)
+	"r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13",
+#elif defined(__riscv)
+	"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+#elif defined(__mips__)
+	"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "gp",
+#elif defined(__loongarch__)
+	"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "fp",
 #endif
 	"?",
 };
@@ -54,6 +66,27 @@ const char *callabi_gpr_name(unsigned i)
 #elif defined(__arm__)
 #define CTL_CANARY 0x03c00000u
 #define CTL_MASK 0x07ff9f00u	/* FPSCR's control bits; NZCV, QC and the sticky flags may change */
+#elif defined(__powerpc64__)
+#define CTL_CANARY 0x1u		/* FPSCR RN = round toward zero */
+#define CTL_MASK 0xffu		/* the enables VE OE UE ZE XE, NI and RN */
+#define CTL_NAME "FPSCR"
+#define CR_MASK 0x00fff000u	/* CR fields 2-4; 0, 1 and 5-7 are volatile */
+#elif defined(__s390x__)
+#define CTL_CANARY 0x1u		/* BFP rounding: toward zero */
+#define CTL_MASK 0xf8000007u	/* the exception masks and the rounding mode */
+#define CTL_NAME "FPC"
+#elif defined(__riscv)
+#define CTL_CANARY 0x20u	/* frm = RTZ */
+#define CTL_MASK 0xe0u		/* frm; fflags are sticky status */
+#define CTL_NAME "fcsr"
+#elif defined(__mips__)
+#define CTL_CANARY 0x1u		/* RM = toward zero */
+#define CTL_MASK 0x01000f83u	/* FS, the enables, RM */
+#define CTL_NAME "FCSR"
+#elif defined(__loongarch__)
+#define CTL_CANARY 0x100u	/* RM = toward zero */
+#define CTL_MASK 0x31fu		/* RM and the enables */
+#define CTL_NAME "fcsr0"
 #else
 #define CTL_CANARY 0u
 #define CTL_MASK 0u
@@ -62,7 +95,7 @@ const char *callabi_gpr_name(unsigned i)
 void callabi_canaries(struct callabi_call *c)
 {
 	memset(&c->in, 0, sizeof(c->in));
-	for (unsigned i = 0; i < 8; i++)
+	for (unsigned i = 0; i < CALLABI_MAXFPR; i++)
 		c->in.fpr[i] = 0xd8d8f00d00000000ull + (uint64_t)(i + 8) * 0x01010101ull;
 	for (unsigned i = 0; i < CALLABI_MAXGPR; i++)
 		c->in.gpr[i] = (uintptr_t)(sizeof(uintptr_t) == 8 ? 0xca11ab1e00000000ull : 0) +
@@ -70,6 +103,10 @@ void callabi_canaries(struct callabi_call *c)
 	c->in.fpctl = CTL_CANARY;
 #if defined(__x86_64__) || defined(__i386__)
 	c->in.x87cw = X87_CANARY;
+#endif
+#ifdef CR_MASK
+	/* a distinct nibble per nonvolatile field */
+	c->in.flags = 0x00a5c000u;
 #endif
 }
 
@@ -86,8 +123,8 @@ int callabi_clobbered(const struct callabi_call *c, char *why, size_t len)
 	/* i + 1 <= N: no always-false comparison where N is 0 */
 	for (unsigned i = 0; i + 1 <= CALLABI_NFPR; i++)
 		if (c->out.fpr[i] != c->in.fpr[i]) {
-			snprintf(why, len, "d%u: expected %#llx, seen %#llx", i + 8, HEX(c->in.fpr[i]),
-				 HEX(c->out.fpr[i]));
+			snprintf(why, len, CALLABI_FPR_PREFIX "%u: expected %#llx, seen %#llx", i + CALLABI_FPR_FIRST,
+				 HEX(c->in.fpr[i]), HEX(c->out.fpr[i]));
 			return 1;
 		}
 	if (c->out.sp != c->sp) {
@@ -105,12 +142,21 @@ int callabi_clobbered(const struct callabi_call *c, char *why, size_t len)
 		return 1;
 	}
 #endif
+#ifdef CR_MASK
+	if ((c->out.flags & CR_MASK) != (c->in.flags & CR_MASK)) {
+		snprintf(why, len, "CR fields 2-4: expected %#llx, seen %#llx", HEX(c->in.flags & CR_MASK),
+			 HEX(c->out.flags & CR_MASK));
+		return 1;
+	}
+#endif
 	if ((c->out.fpctl & CTL_MASK) != (c->in.fpctl & CTL_MASK)) {
 		snprintf(why, len, "%s: expected %#llx, seen %#llx (control bits)",
 #if defined(__x86_64__) || defined(__i386__)
 			 "MXCSR",
 #elif defined(__aarch64__)
 			 "FPCR",
+#elif defined(CTL_NAME)
+			 CTL_NAME,
 #else
 			 "FPSCR",
 #endif

@@ -14,6 +14,18 @@
  *	i386	ebx esi edi ebp; the same control state and DF (i386 psABI 2.2)
  *	arm64	x19-x29, the low 64 bits of v8-v15, FPCR (AAPCS64 6.1)
  *	arm	r4-r11, d8-d15, FPSCR's control bits (AAPCS 5.1.1, 5.1.2.1)
+ *	ppc64le	r14-r31, f14-f31, CR fields 2-4, FPSCR's control bits; r1
+ *		(64-bit ELF V2 ABI, "Register Roles"); errors come back as
+ *		CR0[SO] (callfn.h), which the harness turns into -errno in ret
+ *	s390x	r6-r13, r15 (the stack pointer), f8-f15, the FPC's control
+ *		bits (s390x ELF ABI supplement, "Register usage"); r6 also
+ *		carries a fifth argument, and must still come back intact
+ *	riscv64	s0-s11, fs0-fs11, fcsr's rounding mode (RISC-V ELF psABI,
+ *		"Integer/Floating-point Register Convention")
+ *	mips64	n64: s0-s7, s8 (fp) and gp, f24-f31, FCSR's control bits
+ *		(MIPSpro N32/N64 ABI handbook, "Register usage")
+ *	loongarch64 s0-s8, fp, fs0-fs7, fcsr0's enables and rounding mode
+ *		(LoongArch ELF psABI, "Register Convention")
  * The harness itself is assembly, one file per architecture
  * (callabi_<arch>.c); elsewhere callabi_supported() is 0.
  */
@@ -39,6 +51,38 @@
 #define CALLABI_NGPR 8
 #define CALLABI_NFPR 8
 #define CALLABI_ALIGN 8		/* sp at a public interface (AAPCS 5.2.1.2) */
+#elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
+#define CALLABI_NGPR 18
+#define CALLABI_NFPR 18
+#define CALLABI_MAXGPR 18
+#define CALLABI_MAXFPR 18
+#define CALLABI_FPR_FIRST 14
+#define CALLABI_FPR_PREFIX "f"
+#define CALLABI_ALIGN 16	/* r1 always (ELF V2 ABI, "The Stack Frame") */
+#elif defined(__s390x__)
+#define CALLABI_NGPR 8		/* r6-r13; r14 holds the return address, r15 is sp */
+#define CALLABI_NFPR 8
+#define CALLABI_FPR_PREFIX "f"
+#define CALLABI_ALIGN 8		/* r15 at a call ("Stack frame"): doubleword */
+#elif defined(__riscv) && __riscv_xlen == 64 && defined(__riscv_float_abi_double)
+#define CALLABI_NGPR 12
+#define CALLABI_NFPR 12
+#define CALLABI_MAXFPR 12
+#define CALLABI_FPR_FIRST 0
+#define CALLABI_FPR_PREFIX "fs"
+#define CALLABI_ALIGN 16	/* sp always */
+#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && !defined(__mips_soft_float)
+#define CALLABI_NGPR 10		/* s0-s7, s8, gp */
+#define CALLABI_NFPR 8
+#define CALLABI_FPR_FIRST 24
+#define CALLABI_FPR_PREFIX "f"
+#define CALLABI_ALIGN 16	/* sp always (n64) */
+#elif defined(__loongarch__) && __loongarch_grlen == 64 && defined(__loongarch_double_float)
+#define CALLABI_NGPR 10		/* s0-s8, fp */
+#define CALLABI_NFPR 8
+#define CALLABI_FPR_FIRST 0
+#define CALLABI_FPR_PREFIX "fs"
+#define CALLABI_ALIGN 16	/* sp always */
 #else
 #define CALLABI_NGPR 0
 #define CALLABI_NFPR 0
@@ -47,15 +91,30 @@
 #endif
 
 #define CALLABI_NARGS 5
+/* The register sets' sizes, which fix the layout below: the defaults
+ * are those the x86 and arm harnesses were written for. */
+#ifndef CALLABI_MAXGPR
 #define CALLABI_MAXGPR 12
+#endif
+#ifndef CALLABI_MAXFPR
+#define CALLABI_MAXFPR 8
+#endif
+#ifndef CALLABI_FPR_FIRST
+#define CALLABI_FPR_FIRST 8	/* d8 (arm, arm64) */
+#endif
+#ifndef CALLABI_FPR_PREFIX
+#define CALLABI_FPR_PREFIX "d"
+#endif
 
-/* The layout is shared with the assembly: change both together. */
+/* The layout is shared with the assembly: change both together.  The
+ * harnesses of the 64-bit architectures added later address it by the
+ * CALLABI_OFF_* offsets below (as GNU as symbols, callabi_asm.h). */
 struct callabi_regs {
-	uint64_t fpr[8];		/* d8-d15 (arm, arm64) */
+	uint64_t fpr[CALLABI_MAXFPR];	/* d8-d15 (arm, arm64), f14-f31 (ppc64le), ... */
 	uintptr_t gpr[CALLABI_MAXGPR];	/* in the order of callabi_gpr_name() */
 	uintptr_t sp;
-	uintptr_t flags;		/* x86 EFLAGS (out only) */
-	uintptr_t fpctl;		/* MXCSR, FPCR or FPSCR */
+	uintptr_t flags;		/* x86 EFLAGS (out only); powerpc CR (in and out) */
+	uintptr_t fpctl;		/* MXCSR, FPCR, FPSCR, FPC, fcsr or FCSR */
 	uintptr_t x87cw;		/* x86 only */
 };
 

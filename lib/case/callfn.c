@@ -121,7 +121,7 @@ void callfn_prepare(struct callfn_state *s, enum callfn_id id, unsigned variant,
 	}
 }
 
-intptr_t callfn_direct(const void *fn, enum callfn_id id, const uintptr_t a[5])
+static intptr_t typed_call(const void *fn, enum callfn_id id, const uintptr_t a[5])
 {
 	switch (id) {
 	case CF_CLOCK_GETTIME:
@@ -141,6 +141,30 @@ intptr_t callfn_direct(const void *fn, enum callfn_id id, const uintptr_t a[5])
 		break;
 	}
 	return -ENOSYS;
+}
+
+#if !CALLFN_SO
+void *callfn_callable(void *raw)
+{
+	return raw;
+}
+
+uintptr_t callfn_raw(const void *fn, enum callfn_id id, const uintptr_t a[5], int *flag)
+{
+	*flag = 0;
+	return (uintptr_t)typed_call(fn, id, a);
+}
+#endif
+
+intptr_t callfn_direct(const void *fn, enum callfn_id id, const uintptr_t a[5])
+{
+	int so = 0;
+	intptr_t v;
+
+	if (!CALLFN_SO)
+		return typed_call(fn, id, a);
+	v = callfn_ret(id, callfn_raw(fn, id, a, &so));
+	return so ? -v : v;
 }
 
 intptr_t callfn_ret(enum callfn_id id, uintptr_t raw)

@@ -69,11 +69,33 @@ struct callfn_random {
 };
 extern struct callfn_random callfn_random;
 
+/*
+ * Architectures whose vDSO reports errors outside the return value:
+ * powerpc sets CR0[SO] and returns the positive errno (callfn_ppc.c).
+ * Everywhere else a failure is -errno in the return register.
+ */
+#if (defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2) || \
+	(defined(__powerpc__) && !defined(__powerpc64__))
+#define CALLFN_SO 1
+#else
+#define CALLFN_SO 0
+#endif
+
+/* An address to call raw (a vDSO function) through as a C function that
+ * returns -errno on failure: raw itself where that is the convention, a
+ * trampoline that converts on powerpc (NULL when none is left). */
+void *callfn_callable(void *raw);
+/* One call of role id at fn with a[], as the vDSO returns it: the return
+ * register, and in *flag the architecture's error flag (CR0[SO] on
+ * powerpc, always 0 elsewhere). */
+uintptr_t callfn_raw(const void *fn, enum callfn_id id, const uintptr_t a[5], int *flag);
+
 /* Once, before any call (outside a signal handler). */
 void callfn_init(void);
 /* Makes the "before" reference and fills a[] with the call's arguments. */
 void callfn_prepare(struct callfn_state *s, enum callfn_id id, unsigned variant, uintptr_t a[5]);
-/* Calls fn directly with a[]; the integer return value. */
+/* Calls fn (a raw vDSO address) directly with a[]; the integer return
+ * value, -errno on failure on every architecture. */
 intptr_t callfn_direct(const void *fn, enum callfn_id id, const uintptr_t a[5]);
 /* ret as the function's return type gives it (int sign-extended). */
 intptr_t callfn_ret(enum callfn_id id, uintptr_t raw);

@@ -69,6 +69,10 @@ struct case_spec {
 	unsigned needs;
 	uint32_t min_kernel;		/* VDSO_KV(a, b, c) of the running kernel */
 	const char *const *roles;	/* functions that must resolve, NULL-ended */
+	/* optional: 1 with why when the case has nothing to check here (an
+	 * architecture without the entry point); asked before anything is
+	 * printed, so that the skip is the plan line itself */
+	int (*unsupported)(const struct case_ctx *ctx, char *why, size_t len);
 	void (*setup)(struct case_ctx *ctx);	/* optional, once, before the count */
 	void (*run)(struct case_ctx *ctx);	/* enumerates the points, twice */
 };
@@ -395,7 +399,8 @@ static inline int case_main(const struct case_spec *spec, int argc, char **argv)
 	} else if (rc != CASE_TARGET_OK) {
 		ksft_exit_fail_msg("%s\n", why);
 	}
-	if (case_unmet_needs(&ctx, spec->needs, spec->min_kernel, spec->roles, why, sizeof(why)))
+	if (case_unmet_needs(&ctx, spec->needs, spec->min_kernel, spec->roles, why, sizeof(why)) ||
+	    (spec->unsupported && spec->unsupported(&ctx, why, sizeof(why))))
 		ksft_exit_skip("%s\n", why);
 	if (ctx.has_image)
 		case__img = &ctx.img;

@@ -3,6 +3,7 @@
  * reports: reporting stays in the case's own translation unit. */
 #include "target.h"
 
+#include "callfn.h"
 #include "timens.h"
 
 #include <dlfcn.h>
@@ -38,7 +39,7 @@ static void publish_live_vdso(const struct case_ctx *ctx)
 		return;
 	live.has_image = 1;
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		void *p = case_fn(&live, roles[i]);
+		void *p = case_fn_raw(&live, roles[i]);
 
 		if (p && n < sizeof(buf))
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s=%lx", n ? "," : "", roles[i],
@@ -113,7 +114,7 @@ const struct vdso_arch_sym *case_role_sym(const struct case_ctx *ctx, const char
 	return NULL;
 }
 
-void *case_fn(const struct case_ctx *ctx, const char *role)
+void *case_fn_raw(const struct case_ctx *ctx, const char *role)
 {
 	const struct vdso_arch_sym *s = case_role_sym(ctx, role);
 	struct vdso_key key;
@@ -125,6 +126,11 @@ void *case_fn(const struct case_ctx *ctx, const char *role)
 	if (vdso_lookup(&ctx->img, &key, VDSO_BY_ANY, &sym) != VDSO_OK || !sym.addr)
 		return NULL;
 	return (void *)sym.addr;
+}
+
+void *case_fn(const struct case_ctx *ctx, const char *role)
+{
+	return callfn_callable(case_fn_raw(ctx, role));
 }
 
 int case_unmet_needs(const struct case_ctx *ctx, unsigned needs, uint32_t min_kernel,

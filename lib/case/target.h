@@ -45,7 +45,11 @@ void case_describe_target(const struct case_ctx *ctx, char *buf, size_t len);
 /* The expected symbol that plays a role ("clock_gettime" is
  * __vdso_clock_gettime on x86, __kernel_clock_gettime on arm64). */
 const struct vdso_arch_sym *case_role_sym(const struct case_ctx *ctx, const char *role);
-/* Its runtime address in the target, or NULL. */
+/* Its runtime address in the target, or NULL: the function itself. */
+void *case_fn_raw(const struct case_ctx *ctx, const char *role);
+/* What to call it through from C, with -errno on failure: the function
+ * itself, or on powerpc a trampoline that turns CR0[SO] and the positive
+ * errno into -errno (callfn.h).  Its address is not the symbol's. */
 void *case_fn(const struct case_ctx *ctx, const char *role);
 
 /* "6.18.44-foo" -> VDSO_KV(6, 18, 44), sublevel clamped at 255 as the

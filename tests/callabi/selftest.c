@@ -52,6 +52,37 @@ static int uses_stack(int a, int b, int c, int d, int e)
 #define FPR_CLOBBER "vmov.f64 d9, #1.0"
 #define CTL_CLOBBER "vmsr fpscr, %0"
 #define FLAG_CLOBBER ""
+#elif defined(__powerpc64__)
+#define GPR_CLOBBER "li 21, 7"
+#define GPR_LIST "r21"
+#define FPR_CLOBBER "fsub 20, 20, 20"
+#define CTL_CLOBBER "mtfsfi 7, 0"
+#define FLAG_CLOBBER "crclr 8"	/* CR2's LT: a nonvolatile field */
+#elif defined(__s390x__)
+#define GPR_CLOBBER "lghi %%r9, 7"
+#define GPR_LIST "r9"
+#define FPR_CLOBBER "lzdr %%f12"
+#define CTL_CLOBBER "lfpc %0"
+#define CTL_MEM 1
+#define FLAG_CLOBBER ""
+#elif defined(__riscv)
+#define GPR_CLOBBER "li s5, 7"
+#define GPR_LIST "s5"
+#define FPR_CLOBBER "fmv.d.x fs9, zero"
+#define CTL_CLOBBER "fscsr %0"
+#define FLAG_CLOBBER ""
+#elif defined(__mips__)
+#define GPR_CLOBBER "li $19, 7"
+#define GPR_LIST "s3"
+#define FPR_CLOBBER "dmtc1 $0, $f26"
+#define CTL_CLOBBER "ctc1 %0, $31"
+#define FLAG_CLOBBER ""
+#elif defined(__loongarch__)
+#define GPR_CLOBBER "li.d $s3, 7"
+#define GPR_LIST "s3"
+#define FPR_CLOBBER "movgr2fr.d $fs2, $zero"
+#define CTL_CLOBBER "movgr2fcsr $fcsr0, %0"
+#define FLAG_CLOBBER ""
 #endif
 
 #if !defined(CALLABI_NONE)
@@ -76,6 +107,10 @@ static int ctl(int a, int b, int c, int d, int e)
 	unsigned v = 0x1f80;
 
 	__asm__ volatile(CTL_CLOBBER : : "m"(v) : "memory");
+#elif defined(CTL_MEM)
+	unsigned v = 0;
+
+	__asm__ volatile(CTL_CLOBBER : : "Q"(v) : "memory");
 #else
 	unsigned long v = 0;
 
