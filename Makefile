@@ -17,7 +17,6 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CPPFLAGS) $(CFLAGS) -Ilib -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 comma := ,
-GUEST_ARCHES := x86_64 aarch64
 
 .PHONY: all nolibc-all nolibc-fakes asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
 	install install-lib install-bin man shlib test-deb clean deps deps-test deps-qemu deps-deb \
@@ -99,17 +98,30 @@ $(eval $(call abi,asan,$(CC),$(SAN),$(B)/asan/cases,,))
 # position-independent objects for libvdso.so (no cases are built from them)
 $(eval $(call abi,pic,$(CC),-fPIC,$(B)/pic/cases,,))
 $(eval $(call abi,fuzz,$(CLANG),-O1 -fsanitize=fuzzer-no-link$(comma)address$(comma)undefined -fno-sanitize-recover=all,$(B)/fuzz/cases,,))
-# the guests' initramfs has no libc: static cases for each guest architecture
+# the guests' initramfs has no libc: static cases for each guest
+# architecture, named as QEMU names it (qemu-system-ARCH; ppc64 is
+# little-endian, Debian's ppc64el), each built by its Debian cross compiler
 AARCH64_CC ?= aarch64-linux-gnu-gcc
+ARMHF_CC   ?= arm-linux-gnueabihf-gcc
+GUEST_ARCHES := x86_64 aarch64 arm i386 ppc64 s390x riscv64 mips64el loongarch64
+GUEST_CC_x86_64      := $(CC)
+GUEST_CC_aarch64     := $(AARCH64_CC)
+GUEST_CC_arm         := $(ARMHF_CC)
+GUEST_CC_i386        ?= i686-linux-gnu-gcc
+GUEST_CC_ppc64       ?= powerpc64le-linux-gnu-gcc
+GUEST_CC_s390x       ?= s390x-linux-gnu-gcc
+GUEST_CC_riscv64     ?= riscv64-linux-gnu-gcc
+GUEST_CC_mips64el    ?= mips64el-linux-gnuabi64-gcc
+GUEST_CC_loongarch64 ?= loongarch64-linux-gnu-gcc
 $(eval $(call abi,static-x86_64/native,$(CC),,$(B)/static-x86_64/cases,,-static))
 $(eval $(call abi,static-x86_64/i386,$(CC),$(M32_FLAGS),$(B)/static-x86_64/cases,-i386,-static))
 $(eval $(call abi,static-x86_64/x32,$(CC),$(X32_FLAGS),$(B)/static-x86_64/cases,-x32,-static))
-$(eval $(call abi,static-aarch64/native,$(AARCH64_CC),,$(B)/static-aarch64/cases,,-static))
-# 32-bit ARM (hard-float), static: built to be carried to a guest or a
-# board by hand (gcc-arm-linux-gnueabihf, libc6-dev-armhf-cross); no
-# guest boots it here
-ARMHF_CC ?= arm-linux-gnueabihf-gcc
-$(eval $(call abi,static-armhf/native,$(ARMHF_CC),,$(B)/static-armhf/cases,,-static))
+$(foreach a,$(filter-out x86_64,$(GUEST_ARCHES)),\
+	$(eval $(call abi,static-$(a)/native,$(GUEST_CC_$(a)),,$(B)/static-$(a)/cases,,-static)))
+# a cross build's archives are indexed by its own binutils' ar (the
+# machine's ar may not know the object format)
+$(foreach a,$(filter-out x86_64,$(GUEST_ARCHES)),\
+	$(eval $(B)/static-$(a)/%.a: AR := $(patsubst %gcc,%ar,$(GUEST_CC_$(a)))))
 
 CASES     := $(CASE_NAMES:%=$(B)/cases/%)
 CASES_M32 := $(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/cases/%-i386))
@@ -124,17 +136,19 @@ all: $(B)/native/libvdso.a $(B)/vdsotool $(CASES) $(CASES_M32) $(CASES_X32)
 # and cases/nolibc/include), linked -nostdlib -static with libgcc only.
 # $(B)/nolibc/ARCH/nolibc per architecture (`make nolibc-all`); the
 # machine's own, i386 and x32 are also cases under $(B)/cases.  Debian 12
-# has no loongarch64 cross compiler.
+# has no loongarch64 cross compiler: $(B)/nolibc/loongarch64/nolibc is
+# made by guest-loongarch64, in its chroot, and is not part of nolibc-all.
 NOLIBC_ARCHES := x86_64 i386 x32 aarch64 arm s390x ppc64le riscv64 mips64el
 NOLIBC_CC_x86_64   := $(CC)
 NOLIBC_CC_i386     := $(CC)
 NOLIBC_CC_x32      := $(CC)
 NOLIBC_CC_aarch64  := $(AARCH64_CC)
-NOLIBC_CC_arm      := arm-linux-gnueabihf-gcc
+NOLIBC_CC_arm      := $(ARMHF_CC)
 NOLIBC_CC_s390x    := s390x-linux-gnu-gcc
 NOLIBC_CC_ppc64le  := powerpc64le-linux-gnu-gcc
 NOLIBC_CC_riscv64  := riscv64-linux-gnu-gcc
 NOLIBC_CC_mips64el := mips64el-linux-gnuabi64-gcc
+NOLIBC_CC_loongarch64 := $(GUEST_CC_loongarch64)
 NOLIBC_FLAGS_i386  := -m32
 NOLIBC_FLAGS_x32   := -mx32
 # in Thumb code r7 is the frame pointer, and it carries the call number
@@ -157,7 +171,7 @@ $(B)/nolibc/$(1)/nolibc: $$(NOLIBC_DEPS)
 		-isystem $$(shell $$(NOLIBC_CC_$(1)) $$(NOLIBC_FLAGS_$(1)) -print-file-name=include) \
 		-nostdlib -static -no-pie -o $$@ $$(NOLIBC_SRCS) -lgcc
 endef
-$(foreach a,$(NOLIBC_ARCHES),$(eval $(call nolibc,$(a))))
+$(foreach a,$(NOLIBC_ARCHES) loongarch64,$(eval $(call nolibc,$(a))))
 
 nolibc-all: $(NOLIBC_ARCHES:%=$(B)/nolibc/%/nolibc)
 
@@ -168,13 +182,7 @@ $(B)/cases/nolibc: $(B)/nolibc/$(NOLIBC_NATIVE)/nolibc
 $(B)/cases/nolibc-%: $(B)/nolibc/%/nolibc
 	@mkdir -p $(@D)
 	cp $< $@
-$(B)/static-x86_64/cases/nolibc: $(B)/nolibc/x86_64/nolibc
-	@mkdir -p $(@D)
-	cp $< $@
 $(B)/static-x86_64/cases/nolibc-%: $(B)/nolibc/%/nolibc
-	@mkdir -p $(@D)
-	cp $< $@
-$(B)/static-aarch64/cases/nolibc: $(B)/nolibc/aarch64/nolibc
 	@mkdir -p $(@D)
 	cp $< $@
 # Its fakes (fixtures/nolibc): vDSO images laid out as the kernel's (one
@@ -309,30 +317,56 @@ bench: $(B)/bench/bench_lookup $(B)/bench/bench_calls $(B)/bench/bench_distro $(
 		--boot $(B)/results/bench-kernels/matrix.json
 
 # --- other kernels under QEMU (vdsoconf run --kernel, vdsoconf matrix) -------
-# guest-ARCH builds a static /init and the static cases into
-# $(B)/static-ARCH.  x86_64 guests also get the i386 and x32 cases (static
-# libc from libc6-dev-i386, libc6-dev-x32); aarch64 needs
-# gcc-aarch64-linux-gnu and libc6-dev-arm64-cross.
-GUEST_CC_x86_64  := $(CC)
-GUEST_CC_aarch64 := $(AARCH64_CC)
-GUEST_x86_64  := $(CASE_NAMES:%=$(B)/static-x86_64/cases/%) \
-	$(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-i386)) \
-	$(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-x32)) \
-	$(B)/static-x86_64/cases/nolibc \
-	$(if $(HAVE_M32),$(B)/static-x86_64/cases/nolibc-i386) \
-	$(if $(HAVE_MX32),$(B)/static-x86_64/cases/nolibc-x32)
-GUEST_aarch64 := $(CASE_NAMES:%=$(B)/static-aarch64/cases/%) $(B)/static-aarch64/cases/nolibc
+# guest-ARCH builds a static /init, the static cases and nolibc into
+# $(B)/static-ARCH/.  x86_64 guests also get the i386 and x32 cases (static
+# libc from libc6-dev-i386, libc6-dev-x32), aarch64 guests the 32-bit ARM
+# ones as NAME-arm (they meet the compat vDSO where the kernel maps one).
+# The cross compilers are Debian's gcc-TRIPLET with libc6-dev-ARCH-cross;
+# Debian 12 has none for loongarch64, so guest-loongarch64 builds in a
+# trixie chroot (fixtures/cross/loong64-chroot) unless the machine has one.
+GUEST_NOLIBC_x86_64      := x86_64
+GUEST_NOLIBC_aarch64     := aarch64
+GUEST_NOLIBC_arm         := arm
+GUEST_NOLIBC_i386        := i386
+GUEST_NOLIBC_ppc64       := ppc64le
+GUEST_NOLIBC_s390x       := s390x
+GUEST_NOLIBC_riscv64     := riscv64
+GUEST_NOLIBC_mips64el    := mips64el
+GUEST_NOLIBC_loongarch64 := loongarch64
+guest_files = $(B)/static-$(1)/init $(CASE_NAMES:%=$(B)/static-$(1)/cases/%) $(B)/static-$(1)/cases/nolibc
+GUEST_EXTRA_x86_64 := \
+	$(if $(HAVE_M32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-i386) $(B)/static-x86_64/cases/nolibc-i386) \
+	$(if $(HAVE_MX32),$(CASE_NAMES:%=$(B)/static-x86_64/cases/%-x32) $(B)/static-x86_64/cases/nolibc-x32)
+GUEST_EXTRA_aarch64 := $(CASE_NAMES:%=$(B)/static-aarch64/cases/%-arm) $(B)/static-aarch64/cases/nolibc-arm
 
 define guest
 $(B)/static-$(1)/init: runner/guest/init.c
 	@mkdir -p $$(@D)
 	$$(GUEST_CC_$(1)) $$(CSTD) $$(WARN) -O2 -static -o $$@ $$<
 
-guest-$(1): $(B)/static-$(1)/init $$(GUEST_$(1))
+$(B)/static-$(1)/cases/nolibc: $(B)/nolibc/$(GUEST_NOLIBC_$(1))/nolibc
+	@mkdir -p $$(@D)
+	cp $$< $$@
 endef
 $(foreach a,$(GUEST_ARCHES),$(eval $(call guest,$(a))))
+$(foreach a,$(filter-out loongarch64,$(GUEST_ARCHES)),\
+	$(eval guest-$(a): $(call guest_files,$(a)) $$(GUEST_EXTRA_$(a))))
 
-cross-armhf: $(CASE_NAMES:%=$(B)/static-armhf/cases/%)
+$(B)/static-aarch64/cases/%-arm: $(B)/static-arm/cases/%
+	@mkdir -p $(@D)
+	cp $< $@
+
+# loongarch64: here when the compiler is, else the same target in the chroot
+# (made once; it needs root and the network, and says so when it cannot)
+ifneq ($(shell command -v $(GUEST_CC_loongarch64) 2>/dev/null),)
+guest-loongarch64: $(call guest_files,loongarch64)
+else
+guest-loongarch64:
+	fixtures/cross/loong64-chroot -b $(abspath $(B)) $(MAKE) -C $(CURDIR) B=$(abspath $(B)) guest-loongarch64
+endif
+
+# the 32-bit ARM cases alone, to carry to a board by hand
+cross-armhf: guest-arm
 
 # QEMU is optional for `make test`: without it the QEMU tests skip, saying so
 deps-qemu:

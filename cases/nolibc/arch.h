@@ -382,6 +382,45 @@ __asm__(".text\n.global _start\n.global __start\n.ent _start\n_start:\n__start:\
 	".end _start\n");
 #endif
 
+#elif defined(__loongarch__) && __loongarch_grlen == 64
+#define NOLIBC_ARCH "loongarch64"
+/* the generic call table (include/uapi/asm-generic/unistd.h), as riscv64 */
+#define NR_write		64
+#define NR_mincore		232
+#define NR_exit_group		94
+#define NR_clock_gettime	113
+#define NR_sched_setaffinity	122
+#define NR_sched_getaffinity	123
+#define NR_getcpu		168
+#define NR_gettimeofday		169
+#define VDSO_VERSION		"LINUX_5.10"
+#define VDSO_CLOCK_GETTIME	"__vdso_clock_gettime"
+#define VDSO_GETTIMEOFDAY	"__vdso_gettimeofday"
+#define VDSO_GETCPU		"__vdso_getcpu"
+
+/* the kernel may change the temporaries $t0-$t8 across the call */
+static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long a7 __asm__("$a7") = nr;
+	register long a0 __asm__("$a0") = a, a1 __asm__("$a1") = b, a2 __asm__("$a2") = c;
+	register long a3 __asm__("$a3") = d, a4 __asm__("$a4") = e, a5 __asm__("$a5") = f;
+
+	__asm__ volatile("syscall 0"
+			 : "+r"(a0)
+			 : "r"(a7), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5)
+			 : "$t0", "$t1", "$t2", "$t3", "$t4", "$t5", "$t6", "$t7", "$t8", "memory");
+	return a0;
+}
+
+/* the stack pointer rounded down to 16 by clearing its low four bits */
+#ifdef NOLIBC_START
+__asm__(".text\n.global _start\n_start:\n"
+	"\tmove $a0, $sp\n"
+	"\tbstrins.d $sp, $zero, 3, 0\n"
+	"\tbl nolibc_start\n"
+	"\tbreak 0\n");
+#endif
+
 #else
 #error "no nolibc support for this architecture"
 #endif

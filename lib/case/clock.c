@@ -164,14 +164,8 @@ int case_pin(int cpu)
 
 struct case_traps case_traps;
 
-static void on_sigsys(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig;
-	(void)uc;
-	case_traps.count++;
-	case_traps.last_nr = si->si_syscall;
-}
-
+/* the audit architecture of this program's own system calls: a filter
+ * that matched another one's numbers would judge calls it does not know */
 #if defined(__x86_64__) && defined(__ILP32__)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_X86_64
 #elif defined(__x86_64__)
@@ -180,8 +174,34 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_I386
 #elif defined(__aarch64__)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_AARCH64
+#elif defined(__arm__) && defined(__ARMEB__)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_ARMEB
 #elif defined(__arm__)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_ARM
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_PPC64LE
+#elif defined(__powerpc64__)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_PPC64
+#elif defined(__s390x__)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_S390X
+#elif defined(__riscv) && __riscv_xlen == 64
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_RISCV64
+#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_MIPSEL64
+#elif defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_MIPS64
+#elif defined(__loongarch__) && __loongarch_grlen == 64 && defined(AUDIT_ARCH_LOONGARCH64)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_LOONGARCH64
+#endif
+
+#ifdef AUDIT_ARCH_NATIVE
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	case_traps.count++;
+	case_traps.last_nr = si->si_syscall;
+}
 #endif
 
 int case_seccomp_trap(const long *nrs, size_t n)

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* The PC a signal interrupted, from the handler's ucontext: for the cases
- * that sample where a vDSO call was (pc, abi_signal, abi_unwind).  Safe in
- * a signal handler. */
+ * that sample where a vDSO call was (pc, abi_signal, abi_unwind) and for
+ * the fault guard.  Safe in a signal handler. */
 #ifndef VDSOCONF_CASE_CONTEXT_PC_H
 #define VDSOCONF_CASE_CONTEXT_PC_H
 
 #include <stdint.h>
+#include <string.h>
 #include <ucontext.h>
 
-#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__)
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || \
+	defined(__powerpc64__) || defined(__s390x__) || (defined(__riscv) && __riscv_xlen == 64) || \
+	(defined(__mips__) && _MIPS_SIM == _ABI64) || defined(__loongarch__)
 #define HAVE_CONTEXT_PC 1
 #else
 #define HAVE_CONTEXT_PC 0
@@ -27,8 +30,60 @@ static inline uintptr_t context_pc(const void *uc)
 	return (uintptr_t)u->uc_mcontext.pc;
 #elif defined(__arm__)
 	return (uintptr_t)u->uc_mcontext.arm_pc;
+#elif defined(__powerpc64__)
+	return (uintptr_t)u->uc_mcontext.gp_regs[32];	/* PT_NIP */
+#elif defined(__s390x__)
+	return (uintptr_t)u->uc_mcontext.psw.addr;
+#elif defined(__riscv) && __riscv_xlen == 64
+	return (uintptr_t)u->uc_mcontext.__gregs[0];	/* REG_PC */
+#elif defined(__mips__) && _MIPS_SIM == _ABI64
+	return (uintptr_t)u->uc_mcontext.pc;
+#elif defined(__loongarch__)
+	return (uintptr_t)u->uc_mcontext.__pc;
 #else
 	(void)u;
+	return 0;
+#endif
+}
+
+/* Is the instruction that ends at pc (pc >= lo + its length) one that
+ * enters the kernel?  A signal taken while a system call ran is delivered
+ * on its return, with the PC just past that instruction. */
+static inline int insn_before_is_syscall(uintptr_t pc, uintptr_t lo)
+{
+	const unsigned char *p = (const unsigned char *)pc;
+	uint32_t w = 0;
+	uint16_t h = 0;
+
+	if (pc < lo + 2)
+		return 0;
+	memcpy(&h, p - 2, 2);
+	if (pc >= lo + 4)
+		memcpy(&w, p - 4, 4);
+#if defined(__x86_64__) || defined(__i386__)
+	/* syscall, int $0x80, sysenter */
+	return (p[-2] == 0x0f && p[-1] == 0x05) || (p[-2] == 0xcd && p[-1] == 0x80) ||
+	       (p[-2] == 0x0f && p[-1] == 0x34);
+#elif defined(__aarch64__)
+	return pc >= lo + 4 && (w & 0xffe0001f) == 0xd4000001;	/* svc #imm */
+#elif defined(__arm__)
+	/* svc in A32 (any condition but the unconditional space) or in T16:
+	 * the PC alone does not say which state the code ran in */
+	return (pc >= lo + 4 && (w & 0x0f000000) == 0x0f000000 && (w >> 28) != 0xf) ||
+	       (h & 0xff00) == 0xdf00;
+#elif defined(__powerpc64__)
+	return pc >= lo + 4 && (w == 0x44000002 || w == 0x44000001);	/* sc, scv 0 */
+#elif defined(__s390x__)
+	return p[-2] == 0x0a;	/* svc n: 0x0a, then the number */
+#elif defined(__riscv)
+	return pc >= lo + 4 && w == 0x00000073;	/* ecall */
+#elif defined(__mips__)
+	return pc >= lo + 4 && (w & 0xfc00003f) == 0x0000000c;	/* syscall code */
+#elif defined(__loongarch__)
+	return pc >= lo + 4 && (w & 0xffff8000) == 0x002b0000;	/* syscall code */
+#else
+	(void)w;
+	(void)h;
 	return 0;
 #endif
 }

@@ -2,6 +2,8 @@
 /* Recovering from a fault in a call into the target (guard.h). */
 #include "guard.h"
 
+#include "context_pc.h"
+
 #include <elf.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -31,24 +33,10 @@ static pid_t this_tid(void)
 }
 
 /* The interrupted instruction, where the ABI says where to find it. */
-static int context_pc(const void *uc, uintptr_t *pc)
+static int fault_context_pc(const void *uc, uintptr_t *pc)
 {
-	const ucontext_t *u = uc;
-
-#if defined(__x86_64__)
-	*pc = (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
-	return 1;
-#elif defined(__i386__)
-	*pc = (uintptr_t)u->uc_mcontext.gregs[REG_EIP];
-	return 1;
-#elif defined(__aarch64__)
-	*pc = (uintptr_t)u->uc_mcontext.pc;
-	return 1;
-#else
-	(void)u;
-	*pc = 0;
-	return 0;
-#endif
+	*pc = context_pc(uc);
+	return HAVE_CONTEXT_PC;
 }
 
 static void on_fault(int sig, siginfo_t *si, void *uc)
@@ -73,7 +61,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	}
 	fault_sig = sig;
 	fault_addr = (uintptr_t)si->si_addr;
-	fault_have_pc = context_pc(uc, &pc);
+	fault_have_pc = fault_context_pc(uc, &pc);
 	fault_pc = pc;
 	siglongjmp(*jb, 1);
 }

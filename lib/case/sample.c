@@ -37,25 +37,7 @@ static void on_prof(int sig, siginfo_t *si, void *uc)
  * taken while a system call ran (the signal is delivered on its return). */
 static int after_syscall(uintptr_t pc, uintptr_t map_start)
 {
-#if defined(__x86_64__) || defined(__i386__)
-	const unsigned char *p = (const unsigned char *)pc;
-
-	if (pc < map_start + 2)
-		return 0;
-	return (p[-2] == 0x0f && p[-1] == 0x05) || (p[-2] == 0xcd && p[-1] == 0x80) ||
-	       (p[-2] == 0x0f && p[-1] == 0x34);
-#elif defined(__aarch64__)
-	uint32_t insn;
-
-	if (pc < map_start + 4)
-		return 0;
-	memcpy(&insn, (const void *)(pc - 4), 4);
-	return (insn & 0xffe0001f) == 0xd4000001;	/* svc #imm */
-#else
-	(void)pc;
-	(void)map_start;
-	return 0;
-#endif
+	return insn_before_is_syscall(pc, map_start);
 }
 
 int sample_needs_clocksource(const char *role)
@@ -229,7 +211,7 @@ int sample_run(const struct case_ctx *ctx, const char *role, struct sample_resul
 
 	memset(r, 0, sizeof(*r));
 	if (!HAVE_CONTEXT_PC) {
-		snprintf(why, len, "reading the interrupted PC from a ucontext is only done for x86 and arm");
+		snprintf(why, len, "no way to read the interrupted PC from a ucontext is known for this architecture");
 		return SAMPLE_UNSUPPORTED;
 	}
 	if (!fn || case_mapping_of((uintptr_t)fn, &ms, &me, perms, name, sizeof(name))) {

@@ -61,7 +61,9 @@ int vdso_parse_notes(struct vdso_image *img)
 		while (off + 12 <= seg->filesz) {
 			uint32_t namesz = vdso_rd32(img, p + off), descsz = vdso_rd32(img, p + off + 4);
 			uint32_t type = vdso_rd32(img, p + off + 8);
-			uint64_t name = off + 12, desc = name + pad(namesz, align), end = desc + pad(descsz, align);
+			/* name and descriptor each start aligned (from the
+			 * segment's start); the last one need not be padded */
+			uint64_t name = off + 12, desc = pad(name + namesz, align), end = pad(desc + descsz, align);
 			int rc;
 
 			if (desc > seg->filesz || desc + descsz > seg->filesz)

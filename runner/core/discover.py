@@ -29,13 +29,14 @@ def find_cases(cases_dir: Path) -> List[Path]:
     return sorted(p for p in cases_dir.iterdir() if is_case(p))
 
 
-# The build names the programs of the other ABIs it makes NAME-i386, NAME-x32.
-ABI_SUFFIXES = ("-i386", "-x32")
+# The build names the programs of the other ABIs it makes NAME-i386,
+# NAME-x32 (x86_64) and NAME-arm (32-bit ARM on aarch64).
+ABI_SUFFIXES = ("-i386", "-x32", "-arm")
 
 
 def cases_by_abi(cases_dir: Path, suffix: str) -> Dict[str, Path]:
     """{case: path} of the programs of one ABI, by suffix: '' for the
-    native ones, '-i386' or '-x32'.  A fake target is an object of one ABI
+    native ones, '-i386', '-x32' or '-arm'.  A fake target is an object of one ABI
     and only the cases of that ABI can load it."""
     out = {}
     for p in find_cases(cases_dir):

@@ -2,9 +2,9 @@
 shared object of an ABI the cases are built for.  Every case would
 otherwise bail out on its own with the same complaint.
 
-ABI names are the ones the build gives case programs: the machine's own
-(`uname -m`) for cases without a suffix, `i386` and `x32` for NAME-i386
-and NAME-x32."""
+ABI names are the ones the build gives case programs, QEMU's names of the
+architectures: the machine's own for cases without a suffix, `i386` and
+`x32` for NAME-i386 and NAME-x32 on x86_64, `arm` for NAME-arm on aarch64."""
 
 import os
 import struct
@@ -24,8 +24,18 @@ class TargetError(Exception):
     """Why a file cannot be a target, in one line."""
 
 
+# `uname -m` where it differs from the ABI name: the 32-bit ARM and x86
+# machines name their CPU generation, ppc64 and mips64 their byte order
+_MACHINES = {"armv6l": "arm", "armv7l": "arm", "armv8l": "arm", "i486": "i386",
+             "i586": "i386", "i686": "i386", "ppc64le": "ppc64", "mips64el": "mips64"}
+
+# the other ABIs whose cases the build makes for a machine, by suffix
+COMPAT_ABIS = {"x86_64": ("i386", "x32"), "aarch64": ("arm",)}
+
+
 def native_abi() -> str:
-    return os.uname().machine
+    m = os.uname().machine
+    return _MACHINES.get(m, m)
 
 
 def abi_of(path: str) -> str:
@@ -51,8 +61,9 @@ def abi_of(path: str) -> str:
 
 def case_suffix(abi: str) -> Optional[str]:
     """The suffix of the case programs that can load a target of this ABI
-    on this machine: '' for the native ABI, '-i386'/'-x32' for the others
-    the build makes, None when no case is built for it here."""
-    if abi == native_abi():
+    on this machine: '' for the native ABI, '-i386'/'-x32'/'-arm' for the
+    others the build makes, None when no case is built for it here."""
+    native = native_abi()
+    if abi == native:
         return ""
-    return f"-{abi}" if abi in ("i386", "x32") else None
+    return f"-{abi}" if abi in COMPAT_ABIS.get(native, ()) else None

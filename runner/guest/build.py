@@ -9,8 +9,22 @@ from pathlib import Path
 
 from runner.paths import BUILD, REPO, need_source
 
-# the architectures the Makefile has a guest-ARCH target for
-GUEST_ARCHES = ("x86_64", "aarch64")
+# the architectures the Makefile has a guest-ARCH target for, by QEMU's
+# names (qemu-system-ARCH; ppc64 is the little-endian ppc64el)
+GUEST_ARCHES = ("x86_64", "aarch64", "arm", "i386", "ppc64", "s390x", "riscv64", "mips64el",
+                "loongarch64")
+
+# what supplies each one's cross compiler (Debian packages)
+_COMPILER = {
+    "aarch64": "gcc-aarch64-linux-gnu, libc6-dev-arm64-cross",
+    "arm": "gcc-arm-linux-gnueabihf, libc6-dev-armhf-cross",
+    "i386": "gcc-i686-linux-gnu, libc6-dev-i386-cross",
+    "ppc64": "gcc-powerpc64le-linux-gnu, libc6-dev-ppc64el-cross",
+    "s390x": "gcc-s390x-linux-gnu, libc6-dev-s390x-cross",
+    "riscv64": "gcc-riscv64-linux-gnu, libc6-dev-riscv64-cross",
+    "mips64el": "gcc-mips64el-linux-gnuabi64, libc6-dev-mips64el-cross",
+    "loongarch64": "a trixie chroot made by fixtures/cross/loong64-chroot (root, debootstrap, network)",
+}
 
 
 def static_build(arch: str) -> Path:
@@ -23,7 +37,7 @@ def static_build(arch: str) -> Path:
                        capture_output=True, text=True)
     if r.returncode:
         tail = "\n".join((r.stdout + r.stderr).strip().splitlines()[-15:])
-        hint = " (./install-deps qemu installs the cross compiler)" if arch != "x86_64" else ""
+        hint = f" (the cross compiler: {_COMPILER[arch]})" if arch in _COMPILER else ""
         raise RuntimeError(f"building the static {arch} cases failed (make guest-{arch}){hint}:"
                            f"\n{tail}")
     return BUILD / f"static-{arch}"
