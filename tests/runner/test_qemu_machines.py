@@ -9,6 +9,7 @@ each one skips, saying which is missing.  `make test-kernels` fetches and
 builds all of them."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -16,21 +17,24 @@ import pytest
 import runner_helpers  # noqa: F401  (puts the repository on sys.path)
 
 from runner.guest import initramfs, kimage, qemu
+from runner.guest.build import GUEST_ARCHES
+from runner.matrix.defaults import NEWEST
 from runner.paths import BUILD, REPO
-
-# the Makefile's default KERNELS, one per architecture
-NEWEST = {"x86_64": "sid-amd64", "aarch64": "sid-arm64", "arm": "sid-armhf",
-          "i386": "bookworm-i386", "ppc64": "sid-ppc64el", "s390x": "sid-s390x",
-          "riscv64": "sid-riscv64", "mips64el": "bookworm-mips64el",
-          "loongarch64": "sid-loong64"}
 
 
 def _cmdline(argv):
     return argv[argv.index("-append") + 1].split()
 
 
-def test_every_architecture_has_a_machine_and_a_console():
-    assert set(qemu.ARCHES) == set(NEWEST)
+def test_every_architecture_has_a_machine_a_console_and_a_kernel():
+    assert set(qemu.ARCHES) == set(NEWEST) == set(GUEST_ARCHES)
+    text = (REPO / "Makefile").read_text().replace("\\\n", " ")
+    kernels = re.search(r"^KERNELS \?= (.*)$", text, re.M).group(1).split()
+    assert kernels == list(NEWEST.values()), "the Makefile's KERNELS is not defaults.NEWEST"
+    for arch, name in NEWEST.items():
+        r = subprocess.run([str(REPO / "fixtures" / "kernels" / "fetch"), "--check", name],
+                           capture_output=True, text=True)
+        assert r.stdout.split()[1] == arch
     consoles = {a: m.console for a, m in qemu.MACHINES.items()}
     assert consoles == {"x86_64": "ttyS0", "i386": "ttyS0", "aarch64": "ttyAMA0",
                         "arm": "ttyAMA0", "ppc64": "hvc0", "s390x": "ttysclp0",
