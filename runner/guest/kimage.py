@@ -9,6 +9,7 @@ where it does not say the release in plain text, the release is read from
 the "Linux version" banner of the compressed kernel inside.
 """
 
+import functools
 import lzma
 import re
 import shutil
@@ -167,6 +168,17 @@ def _embedded(data: bytes) -> Optional[str]:
 
 def release(image: Path) -> Optional[str]:
     """The release string (`uname -r` to be) the image carries, if it is readable."""
+    try:
+        st = Path(image).stat()
+    except OSError:
+        return None
+    # a compressed kernel takes a second or two to read: once per file version
+    return _release(str(image), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _release(path: str, _size: int, _mtime: int) -> Optional[str]:
+    image = Path(path)
     head = _head(image, 1024)
     if head[0x202:0x206] == b"HdrS":
         # boot protocol: kernel_version is an offset from 0x200 to a C string
