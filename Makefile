@@ -20,7 +20,7 @@ comma := ,
 
 .PHONY: all nolibc-all nolibc-fakes asan run run_tests test bench fuzz fixtures lint-fixtures fakes \
 	install install-lib install-bin man shlib test-deb clean deps deps-test deps-qemu deps-deb \
-	deps-lava test-lava cross-armhf \
+	deps-lava test-lava cross-armhf test-cross \
 	test-distro test-kernels bench-kernels $(GUEST_ARCHES:%=guest-%)
 
 # --- sources, by layer -------------------------------------------------------
@@ -113,6 +113,7 @@ GUEST_CC_s390x       ?= s390x-linux-gnu-gcc
 GUEST_CC_riscv64     ?= riscv64-linux-gnu-gcc
 GUEST_CC_mips64el    ?= mips64el-linux-gnuabi64-gcc
 GUEST_CC_loongarch64 ?= loongarch64-linux-gnu-gcc
+HAVE_LOONG64_CC := $(shell command -v $(GUEST_CC_loongarch64) 2>/dev/null)
 $(eval $(call abi,static-x86_64/native,$(CC),,$(B)/static-x86_64/cases,,-static))
 $(eval $(call abi,static-x86_64/i386,$(CC),$(M32_FLAGS),$(B)/static-x86_64/cases,-i386,-static))
 $(eval $(call abi,static-x86_64/x32,$(CC),$(X32_FLAGS),$(B)/static-x86_64/cases,-x32,-static))
@@ -358,7 +359,7 @@ $(B)/static-aarch64/cases/%-arm: $(B)/static-arm/cases/%
 
 # loongarch64: here when the compiler is, else the same target in the chroot
 # (made once; it needs root and the network, and says so when it cannot)
-ifneq ($(shell command -v $(GUEST_CC_loongarch64) 2>/dev/null),)
+ifneq ($(HAVE_LOONG64_CC),)
 guest-loongarch64: $(call guest_files,loongarch64)
 else
 guest-loongarch64:
@@ -367,6 +368,38 @@ endif
 
 # the 32-bit ARM cases alone, to carry to a board by hand
 cross-armhf: guest-arm
+
+# test-cross (not part of make test): the cases of arm, riscv64 and
+# loongarch64, linked dynamically, run against each one's faithful fake
+# vDSO under QEMU's user mode, whose own vDSO the fake forwards to
+# (fixtures/cross/testcross.py).  QEMU comes from QEMU_USER_DIR, else from
+# fixtures/kernels/fetch-qemu-user (network on first use).  loongarch64
+# builds in its chroot where this machine has no compiler for it.
+CROSS_TEST_ARCHES := arm riscv64 loongarch64
+LOONG64_ROOT := $(or $(VDSOCONF_CACHE),$(HOME)/.cache/vdsoconf)/loong64-chroot
+CROSS_SYSROOT_arm := /usr/arm-linux-gnueabihf
+CROSS_SYSROOT_riscv64 := /usr/riscv64-linux-gnu
+CROSS_SYSROOT_loongarch64 := $(if $(HAVE_LOONG64_CC),,$(LOONG64_ROOT))/usr/loongarch64-linux-gnu
+CROSS_FAKE_CC_arm := $(GUEST_CC_arm)
+CROSS_FAKE_CC_riscv64 := $(GUEST_CC_riscv64)
+CROSS_FAKE_CC_loongarch64 := $(if $(HAVE_LOONG64_CC),$(GUEST_CC_loongarch64),LOONG64_BIND=$(abspath $(B)) fixtures/cross/loong64-gcc)
+$(foreach a,$(CROSS_TEST_ARCHES),\
+	$(eval $(call abi,cross-$(a),$(GUEST_CC_$(a)),,$(B)/cross-$(a)/cases,,)))
+$(foreach a,$(CROSS_TEST_ARCHES),\
+	$(eval $(B)/cross-$(a)/%.a: AR := $(patsubst %gcc,%ar,$(GUEST_CC_$(a)))))
+cross-cases-%:
+	$(MAKE) $(CASE_NAMES:%=$(B)/cross-$*/cases/%)
+
+define test_cross
+test-cross-$(1): $(if $(or $(filter-out loongarch64,$(1)),$(HAVE_LOONG64_CC)),cross-cases-$(1))
+	$(if $(or $(filter-out loongarch64,$(1)),$(HAVE_LOONG64_CC)),,+fixtures/cross/loong64-chroot -b $(abspath $(B)) \
+		$(MAKE) -C $(CURDIR) B=$(abspath $(B)) cross-cases-$(1))
+	q=$$$${QEMU_USER_DIR:-$$$$(fixtures/kernels/fetch-qemu-user)} && \
+	$(CROSS_FAKE_CC_$(1):%gcc=) $(PYTHON) fixtures/cross/testcross.py --build $(B) --arch $(1) \
+		--cc $(lastword $(CROSS_FAKE_CC_$(1))) --sysroot $(CROSS_SYSROOT_$(1)) --qemu $$$$q/qemu-$(1)
+endef
+$(foreach a,$(CROSS_TEST_ARCHES),$(eval $(call test_cross,$(a))))
+test-cross: $(CROSS_TEST_ARCHES:%=test-cross-%)
 
 # QEMU is optional for `make test`: without it the QEMU tests skip, saying so
 deps-qemu:

@@ -31,8 +31,8 @@ def static_build(arch: str) -> Path:
     """make the static cases and /init for arch; returns the build directory."""
     need_source("booting a kernel with the suite")
     if arch not in GUEST_ARCHES:
-        raise RuntimeError(f"no guest build for {arch} kernels yet: the suite boots "
-                           f"{' and '.join(GUEST_ARCHES)} guests")
+        raise RuntimeError(f"no guest build for {arch} kernels: the suite builds for "
+                           f"{', '.join(GUEST_ARCHES)} guests")
     r = subprocess.run(["make", "-s", "-C", str(REPO), f"guest-{arch}"],
                        capture_output=True, text=True)
     if r.returncode:
