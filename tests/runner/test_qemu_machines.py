@@ -93,3 +93,11 @@ def test_boots_to_init(arch, tmp_path, monkeypatch):
     assert b.log.hello["release"] == kimage.release(image)
     assert b.log.hello["vdso"] != "none"
     assert b.powered_off
+
+
+def test_an_old_qemu_is_named_when_loongarch64_does_not_boot():
+    from runner.guest import guestcase
+    b = qemu.Boot(kernel="k", arch="loongarch64", outcome="no output", qemu_version="7.2.22")
+    assert "cannot boot Debian's loong64 kernels" in " ".join(guestcase._old_qemu(b))
+    b.qemu_version = "10.0.2"
+    assert guestcase._old_qemu(b) == []
