@@ -51,11 +51,10 @@ class Machine:
 # One machine per architecture, as qemu-system-ARCH names it: the board
 # Debian's default flavour (fixtures/kernels/fetch) is built for, a CPU it
 # runs on, the firmware QEMU needs (fixtures/kernels/fetch-qemu fetches it)
-# and the console its serial port is.  Under TCG on this machine, /init
-# started after (seconds, docs/qemu.md) 8-13 x86_64, 8 aarch64, 10-13 arm,
-# 12 i386, 16-29 ppc64, 7-15 s390x, 5-8 riscv64, 8-9 mips64el, 3-7
-# loongarch64; the boot timeouts leave room for a machine shared with
-# other work.
+# and the console its serial port is.  Under TCG on a 2-core machine /init
+# started 3-29 s after QEMU (each architecture's figures in docs/qemu.md;
+# ppc64 the slowest); the boot timeouts leave room for a machine shared
+# with other work.
 MACHINES = {
     # TCG offers no invariant TSC, and without one Linux trusts the TSC
     # across CPUs only on Intel; on any other vendor it marks the TSC
@@ -80,8 +79,8 @@ MACHINES = {
     "ppc64": Machine("qemu-system-ppc64", "hvc0", ["-M", "pseries", "-cpu", "power10"]),
     # the virtio-ccw machine; its SCLP line console is what -serial gives
     "s390x": Machine("qemu-system-s390x", "ttysclp0", ["-M", "s390-ccw-virtio"]),
-    # virt under OpenSBI (-bios default: fetch-qemu's opensbi), which the
-    # kernel needs for its SBI calls (timer, IPIs, console until ns16550)
+    # virt under OpenSBI (-bios default: fetch-qemu's opensbi): the kernel
+    # starts CPUs, sets timers and sends IPIs through SBI calls
     "riscv64": Machine("qemu-system-riscv64", "ttyS0", ["-M", "virt", "-bios", "default"]),
     # Malta, which 5kc-malta is built for, with the 64-bit 5KEc; the
     # kernel brings up no second CPU on this board (it hangs with -smp 2)
