@@ -260,6 +260,25 @@ def test_security_suite_and_old_names(fetch):
         == Path(rows[0][2])
 
 
+def test_falls_back_to_the_newest_version_that_downloads(archive, tmp_path):
+    # the index names a version the mirror does not serve: the security
+    # suite's image is gone from the pool, bookworm's own one is there
+    mirror = tmp_path / "debian"
+    shutil.copytree(archive, mirror)
+    (mirror / "pool" / "linux-image-6.1.0-10-cloud-amd64_6.1.100-1_amd64.deb").unlink()
+    fetch = Fetcher(tmp_path, f"file:{mirror}")
+    r = fetch("bookworm-amd64")
+    assert fetched(r, "bookworm-amd64", "x86_64").name == "vmlinuz-6.1.0-9-cloud-amd64"
+    assert "cannot download linux-image-6.1.0-10-cloud-amd64=6.1.100-1" in r.stderr, r.describe
+    assert "fell back to linux-image-6.1.0-9-cloud-amd64 6.1.99-1" in r.stderr, r.describe
+    assert fetch.info("bookworm-amd64")["version"] == "6.1.99-1"
+    # with no version left to try, one error per version tried and exit 1
+    (mirror / "pool" / "linux-image-6.1.0-9-cloud-amd64_6.1.99-1_amd64.deb").unlink()
+    r = fetch("--refetch", "bookworm-amd64")
+    assert r.returncode == 1 and r.stdout == "", r.describe
+    assert r.stderr.count("cannot download") == 2, r.describe
+
+
 # --- the cache -----------------------------------------------------------
 
 def test_cached_kernel_used_with_the_mirror_gone(archive, tmp_path):

@@ -12,7 +12,7 @@ import sys
 from runner.cli.parser import count, seconds
 from runner.cli.run import run_options
 from runner.core import recording
-from runner.guest import fetch, kimage, suite
+from runner.guest import fetch, kimage, qemu, suite
 from runner.report.files import shown
 from runner.report.progress import Progress
 from runner.session import run
@@ -23,13 +23,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     guest.add_argument("--kernel", metavar="IMAGE",
                        help="kernel image to boot, or a Debian kernel fixtures/kernels/fetch "
                             f"downloads: {fetch.NAMES}")
-    guest.add_argument("--arch", choices=("x86_64", "aarch64"),
+    guest.add_argument("--arch", choices=qemu.ARCHES,
                        help="the image's architecture (default: read from the image)")
     guest.add_argument("--smp", type=count, default=2, metavar="N",
                        help="guest CPUs (default: 2, so that cross-CPU checks mean something)")
     guest.add_argument("--boot-timeout", type=seconds, default=None, metavar="S",
                        help="give up when /init has not started after S seconds "
-                            "(default: 60 x86_64, 180 aarch64)")
+                            "(default: 60 x86_64, 180 the others)")
     guest.add_argument("--append", default="", metavar="ARGS",
                        help="extra kernel command line arguments (e.g. vdso=0)")
 

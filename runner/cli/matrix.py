@@ -58,7 +58,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--host", action="store_true", help="also run the suite on this machine's kernel")
     p.add_argument("--smp", type=count, default=2, metavar="N", help="guest CPUs (default: 2)")
     p.add_argument("--boot-timeout", type=seconds, default=None, metavar="S",
-                   help="per kernel (default: 60 x86_64, 180 aarch64)")
+                   help="per kernel (default: 60 x86_64, 180 the others)")
     p.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
                    help="kill a case after S seconds (default: 60)")
     p.add_argument("--append", default="", metavar="ARGS", help="extra kernel command line")

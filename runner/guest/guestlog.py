@@ -5,6 +5,12 @@ even inside our lines (printk writes to the UART between two characters of
 a tty write).  `printk.time=1` puts "[    1.234567] " in front of every
 kernel line, so such a line is cut out wherever it sits and the two halves
 of ours join again; then only tagged lines count.
+
+Output of the firmware or of the kernel's earliest console has no
+timestamp and need not end its line (pseries' prom_init leaves "#1 SMP
+PREEMPT D" hanging), so /init's first line can follow it on the same
+line: a marker counts wherever it starts in a line that is not a case's
+output (those begin with a tag, ':' or '!').
 """
 
 import re
@@ -18,6 +24,7 @@ HELLO = "vdsoconf-guest "
 BEGIN = "vdsoconf-case-begin "
 END = "vdsoconf-case-end "
 DONE = "vdsoconf-done "
+MARKERS = (HELLO, BEGIN, END, DONE)
 
 
 @dataclass
@@ -42,6 +49,7 @@ def parse(text: str, guest_dir: str = "/cases") -> GuestLog:
     out: List[str] = []
     err: List[str] = []
     for line in KERNEL_LINE.sub("", text).split("\n"):
+        line = _from_marker(line)
         if line.startswith(HELLO):
             log.hello = _fields(line[len(HELLO):])
         elif line.startswith(BEGIN):
@@ -63,6 +71,14 @@ def parse(text: str, guest_dir: str = "/cases") -> GuestLog:
         run.stdout, run.stderr = _join(out), _join(err)
         log.cases.append(run)
     return log
+
+
+def _from_marker(line: str) -> str:
+    """line from its first marker on, unless it is a case's output."""
+    if line[:1] in (":", "!"):
+        return line
+    at = [i for i in (line.find(m) for m in MARKERS) if i > 0]
+    return line[min(at):] if at else line
 
 
 def _ended(name: str, path: str, out: List[str], err: List[str], f: Dict[str, str]) -> CaseRun:

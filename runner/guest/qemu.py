@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
-from runner.guest import guestlog
+from runner.guest import guestlog, kimage
 
-ARCHES = ("x86_64", "aarch64")
 # Guest /init reports within a case's timeout plus this: TCG is slow, and
 # killing a case and draining its pipes takes a moment.
 STALL_MARGIN_S = 30.0
@@ -43,19 +42,59 @@ class Machine:
     qemu: str
     console: str
     args: List[str]
+    boot_timeout: float = 180.0     # QEMU start to /init, default of --boot-timeout
+    max_smp: Optional[int] = None   # the most CPUs the machine boots with
+    append: str = ""                # kernel arguments the machine needs
+    unwrap: bool = False            # QEMU takes no EFI zboot: boot the kernel inside
 
 
-# x86_64: TCG offers no invariant TSC, and without one Linux trusts the TSC
-# across CPUs only on Intel; on any other vendor it marks the TSC unstable as
-# soon as there are two CPUs and runs on hpet, which has no vDSO mode, so
-# every clock call would take the system call.  arm64: pauth-impdef keeps
-# pointer authentication but makes it cheap to emulate.
+# One machine per architecture, as qemu-system-ARCH names it: the board
+# Debian's default flavour (fixtures/kernels/fetch) is built for, a CPU it
+# runs on, the firmware QEMU needs (fixtures/kernels/fetch-qemu fetches it)
+# and the console its serial port is.  Under TCG on a 2-core machine /init
+# started 3-29 s after QEMU (each architecture's figures in docs/qemu.md;
+# ppc64 the slowest); the boot timeouts leave room for a machine shared
+# with other work.
 MACHINES = {
-    "x86_64": Machine("qemu-system-x86_64", "ttyS0",
-                      ["-cpu", "max,vendor=GenuineIntel"]),
+    # TCG offers no invariant TSC, and without one Linux trusts the TSC
+    # across CPUs only on Intel; on any other vendor it marks the TSC
+    # unstable as soon as there are two CPUs and runs on hpet, which has no
+    # vDSO mode, so every clock call would take the system call.
+    "x86_64": Machine("qemu-system-x86_64", "ttyS0", ["-cpu", "max,vendor=GenuineIntel"],
+                      boot_timeout=60.0),
+    # the same PC for the 686-pae kernel (Debian's only i386 kernels are
+    # bookworm's), Intel for the same TSC reason; "max" has PAE and NX
+    "i386": Machine("qemu-system-i386", "ttyS0",
+                    ["-M", "pc", "-cpu", "max,vendor=GenuineIntel"]),
+    # pauth-impdef keeps pointer authentication but makes it cheap to emulate
     "aarch64": Machine("qemu-system-aarch64", "ttyAMA0",
                        ["-M", "virt", "-cpu", "max,pauth-impdef=on"]),
+    # armmp is a multiplatform ARMv7 kernel with the virt board's pl011;
+    # the Cortex-A15 has LPAE and the generic timer, so armmp-lpae boots too.
+    # The image is a zImage, which QEMU's loader takes as it is.
+    "arm": Machine("qemu-system-arm", "ttyAMA0", ["-M", "virt", "-cpu", "cortex-a15"]),
+    # pseries under SLOF (from qemu-system-data), the console its hvterm;
+    # POWER10 so that the kernel finds every facility it was built for.
+    # The image is a plain ELF vmlinux.
+    "ppc64": Machine("qemu-system-ppc64", "hvc0", ["-M", "pseries", "-cpu", "power10"]),
+    # the virtio-ccw machine; its SCLP line console is what -serial gives
+    "s390x": Machine("qemu-system-s390x", "ttysclp0", ["-M", "s390-ccw-virtio"]),
+    # virt under OpenSBI (-bios default: fetch-qemu's opensbi): the kernel
+    # starts CPUs, sets timers and sends IPIs through SBI calls
+    "riscv64": Machine("qemu-system-riscv64", "ttyS0", ["-M", "virt", "-bios", "default"]),
+    # Malta, which 5kc-malta is built for, with the 64-bit 5KEc; the
+    # kernel brings up no second CPU on this board (it hangs with -smp 2)
+    "mips64el": Machine("qemu-system-mips64el", "ttyS0", ["-M", "malta", "-cpu", "5KEc"],
+                        max_smp=1),
+    # virt with the LA464 (QEMU 10; 7.2 has no CPU Debian's kernel runs on).
+    # The image is an EFI zboot that QEMU's loader refuses: the kernel
+    # inside it is unwrapped (runner/guest/kimage.py).  i8042_init is
+    # skipped as the board has no i8042 and probing for it oopses
+    # (i8042_flush reads a port nothing answers).
+    "loongarch64": Machine("qemu-system-loongarch64", "ttyS0", ["-M", "virt", "-cpu", "la464"],
+                           append="initcall_blacklist=i8042_init", unwrap=True),
 }
+ARCHES = tuple(MACHINES)
 
 
 @dataclass
@@ -129,10 +168,34 @@ def command(kernel: Path, initrd: Path, arch: str, smp: int, case_timeout: float
         f"console={m.console}", "panic=-1", "quiet",
         # kernel lines get a timestamp, which is how guestlog tells them apart
         "printk.time=1", "rdinit=/init", f"vdsoconf.timeout={int(case_timeout + 0.999)}",
-        append.strip()]))
+        m.append, append.strip()]))
+    smp = min(smp, m.max_smp) if m.max_smp else smp
     return [qemu_binary(arch) or m.qemu, "-accel", "tcg", *m.args, *firmware(), "-smp", str(smp), "-m", memory,
             "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-no-reboot", "-kernel", str(kernel), "-initrd", str(initrd), "-append", cmdline]
+
+
+def bootable(kernel: Path, arch: str, workdir: Path) -> Path:
+    """The file to give QEMU's -kernel: the image itself, or the kernel an
+    EFI zboot image wraps, written to workdir once (and again when the image
+    is newer); raises ValueError if it cannot be unwrapped."""
+    if not MACHINES[arch].unwrap or not kimage.is_zboot(kimage.head(kernel)):
+        return kernel
+    out = workdir / f"{kernel.name}.unwrapped"
+    try:
+        if out.stat().st_size and out.stat().st_mtime >= kernel.stat().st_mtime:
+            return out
+    except OSError:
+        pass
+    payload = kimage.zboot_payload(kernel)
+    if payload is None:
+        raise ValueError(f"the EFI zboot image {kernel} does not unwrap (a zstd payload "
+                         "needs the zstd program)")
+    workdir.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".part")
+    tmp.write_bytes(payload)
+    tmp.replace(out)
+    return out
 
 
 def boot(kernel: Path, initrd: Path, arch: str, *, smp: int = 2, boot_timeout: float = 120.0,
@@ -142,7 +205,12 @@ def boot(kernel: Path, initrd: Path, arch: str, *, smp: int = 2, boot_timeout: f
 
     progress(log) is called with the GuestLog read so far whenever /init
     starts, or a case begins or ends, for a display of the run."""
-    argv = command(kernel, initrd, arch, smp, case_timeout, append)
+    try:
+        image = bootable(kernel, arch, initrd.parent)
+    except ValueError as e:
+        return Boot(kernel=str(kernel), arch=arch, outcome="qemu error",
+                    detail=f"QEMU could not boot {kernel}: {e}")
+    argv = command(image, initrd, arch, smp, case_timeout, append)
     b = Boot(kernel=str(kernel), arch=arch, argv=argv, cmdline=argv[-1])
     if qemu_binary(arch) is None:
         where = os.environ.get(QEMU_DIR_ENV)

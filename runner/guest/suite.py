@@ -21,7 +21,7 @@ from runner.guest.build import static_build
 from runner.paths import REPO, RESULTS
 
 GUEST_RESULTS = RESULTS / "guest"
-DEFAULT_BOOT_TIMEOUT = {"x86_64": 60.0, "aarch64": 180.0}
+DEFAULT_BOOT_TIMEOUT = {arch: m.boot_timeout for arch, m in qemu.MACHINES.items()}
 
 
 @dataclass
@@ -57,8 +57,8 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
     reproduce = _reproduce(kernel, arch, smp, append)
     if arch is None:
         b = qemu.Boot(kernel=str(kernel), arch="?", outcome="not a kernel",
-                      detail=f"{kernel} is not a kernel image vdsoconf can boot (no x86 bzImage, "
-                             "arm64 Image or ELF header); give --arch to try anyway")
+                      detail=f"{kernel} is not a kernel image vdsoconf can boot (no boot header of "
+                             "an architecture it knows, no ELF header); give --arch to try anyway")
         return _record(kernel, "?", label, b, directory, [], 60.0, reproduce, kernel_info)
     static = static_build(arch)
     available = {p.name: p for p in find_cases(static / "cases") if _current(p.name)}

@@ -11,6 +11,14 @@ from runner.guest.fetch import FETCH
 
 SUITES = ("bookworm", "trixie", "sid", "experimental")
 
+# The newest kernel of each architecture, by QEMU's name: sid's, and
+# bookworm's where Debian builds no later one (i386 and mips64el ended with
+# Debian 12).  `make test-kernels` boots these (the Makefile's KERNELS).
+NEWEST = {"x86_64": "sid-amd64", "aarch64": "sid-arm64", "arm": "sid-armhf",
+          "i386": "bookworm-i386", "ppc64": "sid-ppc64el", "s390x": "sid-s390x",
+          "riscv64": "sid-riscv64", "loongarch64": "sid-loong64",
+          "mips64el": "bookworm-mips64el"}
+
 
 def parse_list(text: str, arches: Optional[Iterable[str]] = None) -> List[str]:
     """Names from `fetch --list` lines (NAME ARCH PACKAGE VERSION) whose

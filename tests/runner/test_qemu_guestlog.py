@@ -87,3 +87,28 @@ def test_exec_failures_judged_as_locally(tmp_path):
     assert "the guest kernel cannot execute foreign (exec format error)" in runs["foreign"].exec_skip
     assert runs["same"].exec_error and not runs["same"].exec_skip
     assert "No such file" in runs["missing"].exec_error
+
+
+def test_markers_after_firmware_output_that_left_its_line_open():
+    # pseries: prom_init's banner ends without a newline, a kernel line cut
+    # out of it joins what is left to /init's first line
+    text = "\r\n".join([
+        "Booting Linux via __start() @ 0x0000000000400000 ...",
+        "\rLinux ppc64le",
+        "#1 SMP PREEMPT D[    3.763585] SED: plpks not available",
+        HELLO.replace("x86_64", "ppc64le"),
+        "vdsoconf-case-begin pc", ":ok 1 vdsoconf-done is no marker here",
+        "!a vdsoconf-case-end pc in a case's stderr",
+        "junk vdsoconf-case-end pc exit=0 signal=0 timeout=0 ms=5 errno=0",
+        "\x1b[0mvdsoconf-done 1", ""])
+    log = guestlog.parse(text)
+    assert log.hello["machine"] == "ppc64le" and log.done
+    (run,) = log.cases
+    assert run.stdout == "ok 1 vdsoconf-done is no marker here\n"
+    assert run.stderr == "a vdsoconf-case-end pc in a case's stderr\n"
+    assert run.duration_s == 0.005
+
+
+def test_hello_in_the_middle_of_a_line_of_early_output():
+    log = guestlog.parse("OpenSBI v1.5 console garbage" + HELLO + "\nvdsoconf-done 0\n")
+    assert log.hello["release"] == "6.1.0-56-cloud-amd64" and log.done
