@@ -46,15 +46,29 @@ static inline uintptr_t context_pc(const void *uc)
 #endif
 }
 
+/* 32-bit ARM: whether the interrupted code ran in Thumb state (CPSR.T);
+ * 0 elsewhere.  The bytes before a PC read differently in each state. */
+static inline int context_thumb(const void *uc)
+{
+#if defined(__arm__)
+	return (((const ucontext_t *)uc)->uc_mcontext.arm_cpsr >> 5) & 1;
+#else
+	(void)uc;
+	return 0;
+#endif
+}
+
 /* Is the instruction that ends at pc (pc >= lo + its length) one that
  * enters the kernel?  A signal taken while a system call ran is delivered
- * on its return, with the PC just past that instruction. */
-static inline int insn_before_is_syscall(uintptr_t pc, uintptr_t lo)
+ * on its return, with the PC just past that instruction.  thumb: what
+ * context_thumb() said of it. */
+static inline int insn_before_is_syscall(uintptr_t pc, uintptr_t lo, int thumb)
 {
 	const unsigned char *p = (const unsigned char *)pc;
 	uint32_t w = 0;
 	uint16_t h = 0;
 
+	(void)thumb;
 	if (pc < lo + 2)
 		return 0;
 	memcpy(&h, p - 2, 2);
@@ -67,10 +81,14 @@ static inline int insn_before_is_syscall(uintptr_t pc, uintptr_t lo)
 #elif defined(__aarch64__)
 	return pc >= lo + 4 && (w & 0xffe0001f) == 0xd4000001;	/* svc #imm */
 #elif defined(__arm__)
-	/* svc in A32 (any condition but the unconditional space) or in T16:
-	 * the PC alone does not say which state the code ran in */
-	return (pc >= lo + 4 && (w & 0x0f000000) == 0x0f000000 && (w >> 28) != 0xf) ||
-	       (h & 0xff00) == 0xdf00;
+	/* svc in T16 (Thumb has no 32-bit svc), or in A32 (any condition but
+	 * the unconditional space).  The state must be known: the halfwords
+	 * of a T32 instruction read as one word can look like an A32 svc
+	 * (mrrc p15, 1, r0, r1, c14, which reads the counter in arm64's
+	 * compat vDSO, is 0xec51 0x0f1e: the word 0x0f1eec51) */
+	if (thumb)
+		return (h & 0xff00) == 0xdf00;
+	return pc >= lo + 4 && (w & 0x0f000000) == 0x0f000000 && (w >> 28) != 0xf;
 #elif defined(__powerpc64__)
 	return pc >= lo + 4 && (w == 0x44000002 || w == 0x44000001);	/* sc, scv 0 */
 #elif defined(__s390x__)

@@ -23,21 +23,24 @@
 #define CPU_BUDGET_MAX_NS (4 * CPU_BUDGET_NS)
 
 static volatile uintptr_t pcs[MAX_SAMPLES];
+static volatile unsigned char thumb[MAX_SAMPLES];	/* context_thumb() of each */
 static volatile sig_atomic_t npcs;
 
 static void on_prof(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
 	(void)si;
-	if (npcs < MAX_SAMPLES)
+	if (npcs < MAX_SAMPLES) {
+		thumb[npcs] = (unsigned char)context_thumb(uc);
 		pcs[npcs++] = context_pc(uc);
+	}
 }
 
 /* Does the instruction before pc enter the kernel?  Then the sample was
  * taken while a system call ran (the signal is delivered on its return). */
-static int after_syscall(uintptr_t pc, uintptr_t map_start)
+static int after_syscall(uintptr_t pc, uintptr_t map_start, int in_thumb)
 {
-	return insn_before_is_syscall(pc, map_start);
+	return insn_before_is_syscall(pc, map_start, in_thumb);
 }
 
 int sample_needs_clocksource(const char *role)
@@ -250,7 +253,7 @@ int sample_run(const struct case_ctx *ctx, const char *role, struct sample_resul
 			r->bad_in_map = in_map;
 		}
 		uintptr_t xs = xmap_start(&xm, pc);
-		int sys = xs && after_syscall(pc, xs);
+		int sys = xs && after_syscall(pc, xs, thumb[i]);
 
 		r->after_syscall += sys;
 		if (in && !sys)
