@@ -203,6 +203,9 @@ static void check_sample(struct case_ctx *ctx, const char *role)
 	} else if (r.syscall_fraction > SAMPLE_SYSCALL_CEIL) {
 		if (sample_needs_clocksource(role) && !clocksource_has_vdso_mode(why, sizeof(why)))
 			case_xfail("%s runs the syscall fallback: %s", role, why);
+		else if (case_role_is_syscall(ctx, role))
+			case_xfail("%.0f%% of samples were in system calls: %s is the system call by design on %s",
+				   100.0 * r.syscall_fraction, role, ctx->arch->name);
 		else
 			case_fail("%.0f%% of samples were in system calls (ceiling %.0f%%): %s falls back to the system call",
 				  100.0 * r.syscall_fraction, 100.0 * SAMPLE_SYSCALL_CEIL, role);

@@ -114,6 +114,13 @@ const struct vdso_arch_sym *case_role_sym(const struct case_ctx *ctx, const char
 	return NULL;
 }
 
+int case_role_is_syscall(const struct case_ctx *ctx, const char *role)
+{
+	const struct vdso_arch_sym *s = case_role_sym(ctx, role);
+
+	return s && (s->flags & VDSO_SYM_SYSCALL);
+}
+
 void *case_fn_raw(const struct case_ctx *ctx, const char *role)
 {
 	const struct vdso_arch_sym *s = case_role_sym(ctx, role);

@@ -45,6 +45,10 @@ void case_describe_target(const struct case_ctx *ctx, char *buf, size_t len);
 /* The expected symbol that plays a role ("clock_gettime" is
  * __vdso_clock_gettime on x86, __kernel_clock_gettime on arm64). */
 const struct vdso_arch_sym *case_role_sym(const struct case_ctx *ctx, const char *role);
+/* Whether the role's entry point is the system call by design on the
+ * target's architecture (VDSO_SYM_SYSCALL): a fallback seen there is not
+ * a bug. */
+int case_role_is_syscall(const struct case_ctx *ctx, const char *role);
 /* Its runtime address in the target, or NULL: the function itself. */
 void *case_fn_raw(const struct case_ctx *ctx, const char *role);
 /* What to call it through from C, with -errno on failure: the function

@@ -162,7 +162,7 @@ static const struct vdso_arch_sym riscv[] = {
 	{ "__vdso_clock_gettime", "LINUX_4.15", 0, 0, NULL },
 	{ "__vdso_gettimeofday", "LINUX_4.15", 0, 0, NULL },
 	{ "__vdso_clock_getres", "LINUX_4.15", 0, 0, NULL },
-	{ "__vdso_getcpu", "LINUX_4.15", 0, 0, NULL },
+	{ "__vdso_getcpu", "LINUX_4.15", 0, VDSO_SYM_SYSCALL, NULL },
 	{ "__vdso_flush_icache", "LINUX_4.15", 0, 0, NULL },
 	{ "__vdso_riscv_hwprobe", "LINUX_4.15", VDSO_KV(6, 4, 0), OPT, NULL },
 	{ "__vdso_getrandom", "LINUX_4.15", VDSO_KV(6, 16, 0), OPT, NULL },	/* CONFIG_VDSO_GETRANDOM */

@@ -15,6 +15,10 @@ enum {
 	/* a 32-bit-time entry point of a 32-bit vDSO: from 7.3 on exported
 	 * only with CONFIG_COMPAT_32BIT_TIME, so optional there */
 	VDSO_SYM_TIME32 = 8,
+	/* the entry point is the system call by design: no fast path to
+	 * look for (riscv's getcpu: arch/riscv/kernel/vdso/getcpu.S, "For
+	 * now, just do the syscall") */
+	VDSO_SYM_SYSCALL = 16,
 };
 
 /* The first kernel whose 32-bit vDSOs export time32 names by config only. */
