@@ -35,6 +35,11 @@ def test_builds_and_runs_with_kernel_header(kernel_ksft_build, case):
     assert lines[0] == "TAP version 13", "not built against the kernel's header"
     assert r.returncode in (0, 4), r.stdout[-3000:]
     results = [l for l in lines if re.match(r"(not )?ok \d+ ", l)]
+    if r.returncode == 4 and not results:
+        # a whole-case skip (another architecture's entry point): the plan
+        # says so, with the reason
+        assert re.match(r"1\.\.0 # SKIP \S", lines[1]), r.stdout
+        return
     assert results, "no result lines"
     # every result carries its stable dotted name (area.what...), skips included
     named = re.compile(r"(not )?ok \d+ [a-z0-9_]+\.[^ #]+")

@@ -93,7 +93,8 @@ def test_stack_is_measured(built):
 def test_getrandom_bit_for_bit(built):
     arch, _, fakes = built
     st, out = run(built, "getrandom_chacha", "faithful")
-    if arch in ("riscv64", "mips64el"):
+    # mips has no vDSO getrandom; riscv64's arrived in 6.16 (lib/expect)
+    if arch == "mips64el":
         assert "1..0 # SKIP no getrandom" in out, out
         return
     assert st and all(s == "pass" for s in st.values()), out

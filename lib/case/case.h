@@ -402,6 +402,12 @@ static inline int case_main(const struct case_spec *spec, int argc, char **argv)
 	if (case_unmet_needs(&ctx, spec->needs, spec->min_kernel, spec->roles, why, sizeof(why)) ||
 	    (spec->unsupported && spec->unsupported(&ctx, why, sizeof(why))))
 		ksft_exit_skip("%s\n", why);
+	/* --needs-only: whether the case would run here at all, without
+	 * running it (exit 0), for tools that must know the whole-case skips */
+	if (argc > 1 && !strcmp(argv[1], "--needs-only")) {
+		ksft_print_msg("%s: every need is met\n", spec->name);
+		exit(KSFT_PASS);
+	}
 	if (ctx.has_image)
 		case__img = &ctx.img;
 	for (const char *const *r = spec->roles; r && *r && !case__blocked[0]; r++)
