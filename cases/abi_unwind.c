@@ -23,8 +23,8 @@
  * No tolerance: each sample unwinds or it does not.  A function whose
  * samples all fall outside the target's text (its code is a few
  * instructions, or it forwards elsewhere) has nothing to judge and skips.
- * DWARF CFI is how x86 and arm64 unwind; 32-bit ARM unwinds by EHABI
- * tables instead, so there every point skips.
+ * DWARF CFI is how every architecture here unwinds but 32-bit ARM, which
+ * uses EHABI tables instead: there every point skips.
  */
 #include <elf.h>
 #include <signal.h>
@@ -39,7 +39,10 @@
 #include "case/known_case.h"
 #include "case/tick.h"
 
-#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
+/* every architecture whose libgcc unwinds by DWARF CFI (.eh_frame) and
+ * steps through a signal frame; 32-bit ARM uses EHABI tables instead */
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__riscv) || \
+	defined(__s390x__) || defined(__powerpc64__) || defined(__loongarch__) || defined(__mips__)
 #define HAVE_DWARF_UNWIND 1
 #else
 #define HAVE_DWARF_UNWIND 0
@@ -330,6 +333,10 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 		known = case_known_arm64_no_eh_frame(ctx)			       ? KNOWN_ARM64_NO_EH_FRAME
 			: case_known_vdso32_no_cfi(ctx, has_fde, name)		       ? KNOWN_VDSO32_NO_CFI
 			: case_known_x86_chacha_no_cfi(ctx, has_fde, name, callfn_role(id)) ? KNOWN_X86_CHACHA_NO_CFI
+			: case_known_riscv_c_no_cfi(ctx, has_fde, name, callfn_role(id))    ? KNOWN_RISCV_C_NO_CFI
+			: case_known_mips_c_no_cfi(ctx, has_fde, name)			       ? KNOWN_MIPS_C_NO_CFI
+			: case_known_ppc_chacha_no_cfi(ctx, has_fde, name, callfn_role(id)) ? KNOWN_PPC_CHACHA_NO_CFI
+			: case_known_riscv_sigreturn_cfi(ctx, has_fde, at + 1 >= s->n)      ? KNOWN_RISCV_SIGRETURN_CFI
 											       : -1;
 		if (known < 0 && vsyscall_no_cfi(ctx, s, at, has_fde, name)) {
 			known = KNOWN_VDSO32_NO_CFI;

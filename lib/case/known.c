@@ -72,6 +72,38 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 			"for the update: for those microseconds, once a second, vDSO time() already has the new "
 			"second and the time syscall still the old one",
 	},
+	/* the "since" of these three is the oldest release checked here */
+	[KNOWN_RISCV_C_NO_CFI] = {
+		.id = "riscv-vdso-c-no-cfi",
+		.since = VDSO_KV(7, 2, 0),
+		.where = "arch/riscv/Makefile, KBUILD_CFLAGS += -fno-asynchronous-unwind-tables -fno-unwind-tables",
+		.what = "the riscv vDSO's C functions inherit the kernel's flags that avoid .eh_frame, so its "
+			".eh_frame has FDEs only for the assembly entry points (rt_sigreturn, getcpu, flush_icache): "
+			"a DWARF unwinder stops at a PC inside __vdso_clock_gettime and the others",
+	},
+	[KNOWN_MIPS_C_NO_CFI] = {
+		.id = "mips-vdso-c-no-cfi",
+		.since = VDSO_KV(6, 1, 0),
+		.where = "arch/mips/vdso/Makefile, cflags-vdso (-fno-asynchronous-unwind-tables)",
+		.what = "the mips vDSO's C functions are compiled without unwind tables on purpose, so no FDE "
+			"covers __vdso_clock_gettime and the others: a DWARF unwinder stops at a PC inside them",
+	},
+	[KNOWN_RISCV_SIGRETURN_CFI] = {
+		.id = "riscv-sigreturn-cfi",
+		.since = VDSO_KV(7, 2, 0),
+		.where = "arch/riscv/kernel/vdso/rt_sigreturn.S, __vdso_rt_sigreturn (.cfi_signal_frame, no register rule)",
+		.what = "the trampoline's FDE says it is a signal frame but restores no register from the "
+			"rt_sigframe, and a DWARF unwinder that finds an FDE (libgcc) uses it rather than its "
+			"fallback that reads the sigcontext: a walk out of a signal handler never recovers the "
+			"interrupted code's registers and ends there",
+	},
+	[KNOWN_PPC_CHACHA_NO_CFI] = {
+		.id = "ppc-vgetrandom-chacha-no-cfi",
+		.since = VDSO_KV(7, 2, 0),
+		.where = "arch/powerpc/kernel/vdso/vgetrandom-chacha.S, __arch_chacha20_blocks_nostack",
+		.what = "the vDSO getrandom's ChaCha20 routine, hand-written assembly, carries no CFI directive, "
+			"so no FDE covers it: a DWARF unwinder stops at a PC inside it",
+	},
 };
 
 const struct case_known_defect *case_known_defect(enum case_known_id id)
@@ -132,6 +164,35 @@ int case_known_x86_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const 
 	return case_known_possible(ctx, KNOWN_X86_CHACHA_NO_CFI) && ctx->has_image &&
 	       ctx->img.machine == EM_X86_64 && ctx->img.has_eh_frame && !has_fde && !symbol &&
 	       !strcmp(role, "getrandom");
+}
+
+/* a PC with no FDE in an image that has unwind tables, of this machine */
+static int no_fde_on(const struct case_ctx *ctx, enum case_known_id id, uint16_t machine, int has_fde)
+{
+	return case_known_possible(ctx, id) && ctx->has_image && ctx->img.machine == machine &&
+	       ctx->img.has_eh_frame && !has_fde;
+}
+
+int case_known_riscv_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role)
+{
+	return no_fde_on(ctx, KNOWN_RISCV_C_NO_CFI, EM_RISCV, has_fde) &&
+	       (symbol ? !strncmp(symbol, "__vdso_", 7) : !strcmp(role, "getrandom"));
+}
+
+int case_known_mips_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol)
+{
+	return no_fde_on(ctx, KNOWN_MIPS_C_NO_CFI, EM_MIPS, has_fde) && symbol && !strncmp(symbol, "__vdso_", 7);
+}
+
+int case_known_ppc_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role)
+{
+	return no_fde_on(ctx, KNOWN_PPC_CHACHA_NO_CFI, EM_PPC64, has_fde) && !symbol && !strcmp(role, "getrandom");
+}
+
+int case_known_riscv_sigreturn_cfi(const struct case_ctx *ctx, int has_fde, int walk_ended)
+{
+	return case_known_possible(ctx, KNOWN_RISCV_SIGRETURN_CFI) && ctx->has_image &&
+	       ctx->img.machine == EM_RISCV && ctx->img.has_eh_frame && has_fde && walk_ended;
 }
 
 int case_known_arm64_no_eh_frame(const struct case_ctx *ctx)

@@ -29,6 +29,10 @@ enum case_known_id {
 	KNOWN_ARM64_NO_EH_FRAME,
 	KNOWN_X86_CHACHA_NO_CFI,
 	KNOWN_TIME_STALE_SECOND,
+	KNOWN_RISCV_C_NO_CFI,
+	KNOWN_MIPS_C_NO_CFI,
+	KNOWN_PPC_CHACHA_NO_CFI,
+	KNOWN_RISCV_SIGRETURN_CFI,
 	KNOWN_COUNT
 };
 
@@ -91,6 +95,29 @@ int case_known_vdso32_vsyscall_no_cfi(const struct case_ctx *ctx, const char *sy
  * exported symbol (its ChaCha20 routine is local).
  */
 int case_known_x86_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role);
+
+/*
+ * KNOWN_RISCV_C_NO_CFI, KNOWN_MIPS_C_NO_CFI: a riscv (EM_RISCV) or mips
+ * (EM_MIPS) vDSO with a PT_GNU_EH_FRAME but no FDE covering a PC inside
+ * one of its __vdso_* C functions (or, riscv, in no exported symbol while
+ * getrandom ran: its ChaCha20 is hand-written without CFI).
+ */
+int case_known_riscv_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role);
+int case_known_mips_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol);
+
+/*
+ * KNOWN_RISCV_SIGRETURN_CFI: a riscv vDSO with a PT_GNU_EH_FRAME, a PC
+ * that an FDE covers, and a walk from the signal handler that ended in
+ * the target's frame (walk_ended): the FDE of __vdso_rt_sigreturn marks a
+ * signal frame but restores no register, so the walk out of the handler
+ * never recovers the interrupted code's registers.
+ */
+int case_known_riscv_sigreturn_cfi(const struct case_ctx *ctx, int has_fde, int walk_ended);
+
+/* KNOWN_PPC_CHACHA_NO_CFI: a ppc64 vDSO (EM_PPC64) with a PT_GNU_EH_FRAME
+ * but no FDE covering a PC, sampled while getrandom ran, in no exported
+ * symbol. */
+int case_known_ppc_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role);
 
 /* KNOWN_ARM64_NO_EH_FRAME: an arm64 vDSO (EM_AARCH64) without PT_GNU_EH_FRAME. */
 int case_known_arm64_no_eh_frame(const struct case_ctx *ctx);
