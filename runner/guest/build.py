@@ -4,6 +4,7 @@ The initramfs has no libc, so they are built apart from the host's cases
 (the Makefile's guest-ARCH target) into build/static-ARCH.
 """
 
+import fcntl
 import subprocess
 from pathlib import Path
 
@@ -33,8 +34,15 @@ def static_build(arch: str) -> Path:
     if arch not in GUEST_ARCHES:
         raise RuntimeError(f"no guest build for {arch} kernels: the suite builds for "
                            f"{', '.join(GUEST_ARCHES)} guests")
-    r = subprocess.run(["make", "-s", "-C", str(REPO), f"guest-{arch}"],
-                       capture_output=True, text=True)
+    # one guest build at a time: the matrix boots guests in parallel, and
+    # two makes of the same files (the same architecture, or the 32-bit ARM
+    # cases both arm and aarch64 guests carry) race, one linking a case the
+    # other is still writing
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / ".guest-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        r = subprocess.run(["make", "-s", "-C", str(REPO), f"guest-{arch}"],
+                           capture_output=True, text=True)
     if r.returncode:
         tail = "\n".join((r.stdout + r.stderr).strip().splitlines()[-15:])
         hint = f" (the cross compiler: {_COMPILER[arch]})" if arch in _COMPILER else ""
