@@ -206,7 +206,7 @@ int sample_run(const struct case_ctx *ctx, const char *role, struct sample_resul
 	struct itimerval on = { { 0, 1000 }, { 0, 1000 } }, off = { { 0, 0 }, { 0, 0 } };
 	struct loop_state st = { 0 };
 	struct timespec before, after;
-	void *fn = case_fn(ctx, role);
+	void *fn = case_fn(ctx, role), *raw = case_fn_raw(ctx, role);
 	uintptr_t ms, me;
 	char perms[8], name[4096];
 	struct xmaps xm;
@@ -217,7 +217,9 @@ int sample_run(const struct case_ctx *ctx, const char *role, struct sample_resul
 		snprintf(why, len, "no way to read the interrupted PC from a ucontext is known for this architecture");
 		return SAMPLE_UNSUPPORTED;
 	}
-	if (!fn || case_mapping_of((uintptr_t)fn, &ms, &me, perms, name, sizeof(name))) {
+	/* the mapping of the function itself: what case_fn gives may be a
+	 * trampoline in this program (powerpc's error convention) */
+	if (!fn || !raw || case_mapping_of((uintptr_t)raw, &ms, &me, perms, name, sizeof(name))) {
 		snprintf(why, len, "%s is not resolved or not mapped", role);
 		return -1;
 	}
