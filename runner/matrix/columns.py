@@ -93,6 +93,9 @@ def host_column(o: MatrixOptions) -> dict:
     return col
 
 
+_REPLAY = threading.Lock()
+
+
 def _replay(o: MatrixOptions, cases_dir: Path, cases: List[Path], directory: Path,
             recorded: Optional[Path], suite_name: str) -> dict:
     """The ordinary session, its chatter kept in a file; its JSON report."""
@@ -102,7 +105,10 @@ def _replay(o: MatrixOptions, cases_dir: Path, cases: List[Path], directory: Pat
                              json=str(directory / "report.json"),
                              ktap=str(directory / "ktap.log"),
                              recorded=recorded, suite_name=suite_name)
-    with open(directory / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
+    # one at a time: redirect_stdout swaps the process's sys.stdout, and
+    # pytest's terminal writer keeps it; two guests' replays at once wrote
+    # to each other's closed log
+    with _REPLAY, open(directory / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
         session.run_once(run)
     try:
         return json.loads(Path(run.json).read_text())
