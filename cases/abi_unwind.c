@@ -343,6 +343,7 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 			: case_known_x86_chacha_no_cfi(ctx, has_fde, name, callfn_role(id)) ? KNOWN_X86_CHACHA_NO_CFI
 			: case_known_riscv_c_no_cfi(ctx, has_fde, name, callfn_role(id))    ? KNOWN_RISCV_C_NO_CFI
 			: case_known_mips_c_no_cfi(ctx, has_fde, name)			       ? KNOWN_MIPS_C_NO_CFI
+			: case_known_s390_c_no_cfi(ctx, has_fde, name)			       ? KNOWN_S390_C_NO_CFI
 			: case_known_ppc_chacha_no_cfi(ctx, has_fde, name, callfn_role(id)) ? KNOWN_PPC_CHACHA_NO_CFI
 			: case_known_riscv_sigreturn_cfi(ctx, has_fde, at + 1 >= s->n)      ? KNOWN_RISCV_SIGRETURN_CFI
 											       : -1;

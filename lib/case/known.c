@@ -75,7 +75,7 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 	/* the "since" of these three is the oldest release checked here */
 	[KNOWN_RISCV_C_NO_CFI] = {
 		.id = "riscv-vdso-c-no-cfi",
-		.since = VDSO_KV(7, 2, 0),
+		.since = VDSO_KV(6, 12, 0),
 		.where = "arch/riscv/Makefile, KBUILD_CFLAGS += -fno-asynchronous-unwind-tables -fno-unwind-tables",
 		.what = "the riscv vDSO's C functions inherit the kernel's flags that avoid .eh_frame, so its "
 			".eh_frame has FDEs only for the assembly entry points (rt_sigreturn, getcpu, flush_icache): "
@@ -90,12 +90,22 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 	},
 	[KNOWN_RISCV_SIGRETURN_CFI] = {
 		.id = "riscv-sigreturn-cfi",
-		.since = VDSO_KV(7, 2, 0),
+		.since = VDSO_KV(6, 12, 0),
 		.where = "arch/riscv/kernel/vdso/rt_sigreturn.S, __vdso_rt_sigreturn (.cfi_signal_frame, no register rule)",
 		.what = "the trampoline's FDE says it is a signal frame but restores no register from the "
 			"rt_sigframe, and a DWARF unwinder that finds an FDE (libgcc) uses it rather than its "
 			"fallback that reads the sigcontext: a walk out of a signal handler never recovers the "
 			"interrupted code's registers and ends there",
+	},
+	[KNOWN_S390_C_NO_CFI] = {
+		.id = "s390-vdso-c-no-cfi",
+		.since = VDSO_KV(6, 1, 0),
+		.until = VDSO_KV(7, 2, 0),
+		.where = "arch/s390/kernel/vdso64/Makefile before arch/s390/kernel/vdso/Makefile's "
+			 "-fasynchronous-unwind-tables (7.2: KBUILD_CFLAGS_VDSO)",
+		.what = "the s390x vDSO of 6.1 (Debian's 6.1.0-50 image) has FDEs for none of its C functions "
+			"(__kernel_gettimeofday, __kernel_getcpu and the code clock_gettime and clock_getres run): a "
+			"DWARF unwinder stops at a PC inside them; 7.2 compiles them with unwind tables",
 	},
 	[KNOWN_PPC_CHACHA_NO_CFI] = {
 		.id = "ppc-vgetrandom-chacha-no-cfi",
@@ -122,7 +132,7 @@ int case_known_possible(const struct case_ctx *ctx, enum case_known_id id)
 {
 	const struct case_known_defect *d = case_known_defect(id);
 
-	return d && case_known_kernel(ctx) >= d->since;
+	return d && case_known_kernel(ctx) >= d->since && (!d->until || case_known_kernel(ctx) < d->until);
 }
 
 int case_known_getres_aux(const struct case_ctx *ctx, clockid_t id, int sys_rc, int vdso_rc, int has_res,
@@ -182,6 +192,11 @@ int case_known_riscv_c_no_cfi(const struct case_ctx *ctx, int has_fde, const cha
 int case_known_mips_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol)
 {
 	return no_fde_on(ctx, KNOWN_MIPS_C_NO_CFI, EM_MIPS, has_fde) && symbol && !strncmp(symbol, "__vdso_", 7);
+}
+
+int case_known_s390_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol)
+{
+	return no_fde_on(ctx, KNOWN_S390_C_NO_CFI, EM_S390, has_fde) && (!symbol || !strncmp(symbol, "__kernel_", 9));
 }
 
 int case_known_ppc_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role)

@@ -33,12 +33,14 @@ enum case_known_id {
 	KNOWN_MIPS_C_NO_CFI,
 	KNOWN_PPC_CHACHA_NO_CFI,
 	KNOWN_RISCV_SIGRETURN_CFI,
+	KNOWN_S390_C_NO_CFI,
 	KNOWN_COUNT
 };
 
 struct case_known_defect {
 	const char *id;		/* stable: reports and the runner key on it */
 	uint32_t since;		/* VDSO_KV() of the first release showing it */
+	uint32_t until;		/* the first release seen without it (fixed), 0: none yet */
 	const char *where;	/* the kernel source that causes it */
 	const char *what;	/* the defect, one sentence */
 };
@@ -104,6 +106,10 @@ int case_known_x86_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const 
  */
 int case_known_riscv_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role);
 int case_known_mips_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol);
+/* KNOWN_S390_C_NO_CFI: the same of an s390x vDSO (EM_S390) of the releases
+ * before its C code got unwind tables, in a __kernel_* function or in no
+ * exported symbol. */
+int case_known_s390_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol);
 
 /*
  * KNOWN_RISCV_SIGRETURN_CFI: a riscv vDSO with a PT_GNU_EH_FRAME, a PC

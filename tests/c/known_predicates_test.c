@@ -50,6 +50,15 @@ static void cfi_shapes(void)
 	expect("ppc-named", 0, case_known_ppc_chacha_no_cfi(&ppc, 0, "__kernel_getrandom", "getrandom"));
 	expect("riscv-sigreturn", 1, case_known_riscv_sigreturn_cfi(&rv, 1, 1));
 	expect("riscv-sigreturn-walked-on", 0, case_known_riscv_sigreturn_cfi(&rv, 1, 0));
+	{
+		struct case_ctx s61 = rv, s72 = rv;
+
+		s61.kernel = VDSO_KV(6, 1, 0);
+		s61.img.machine = s72.img.machine = EM_S390;
+		expect("s390-6.1", 1, case_known_s390_c_no_cfi(&s61, 0, "__kernel_gettimeofday"));
+		expect("s390-6.1-unnamed", 1, case_known_s390_c_no_cfi(&s61, 0, NULL));
+		expect("s390-7.2-fixed", 0, case_known_s390_c_no_cfi(&s72, 0, "__kernel_gettimeofday"));
+	}
 	rv.img.has_eh_frame = 0;
 	expect("riscv-no-eh-frame-at-all", 0, case_known_riscv_c_no_cfi(&rv, 0, "__vdso_clock_gettime", "x"));
 }
@@ -62,7 +71,7 @@ int main(void)
 	memset(&k52, 0, sizeof(k52));
 	k72.kernel = VDSO_KV(7, 2, 0);
 	k52.kernel = VDSO_KV(5, 2, 0);
-	printf("KTAP version 1\n1..19\n");
+	printf("KTAP version 1\n1..22\n");
 	expect("the-shape", 1, case_known_time_stale_second(&k72, 101, 100, 101));
 	expect("settled-still-old", 0, case_known_time_stale_second(&k72, 101, 100, 100));
 	expect("two-seconds-ahead", 0, case_known_time_stale_second(&k72, 102, 100, 102));
