@@ -61,7 +61,7 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
                              "an architecture it knows, no ELF header); give --arch to try anyway")
         return _record(kernel, "?", label, b, directory, [], 60.0, reproduce, kernel_info)
     static = static_build(arch)
-    available = {p.name: p for p in find_cases(static / "cases") if _current(p.name)}
+    available = {p.name: p for p in find_cases(static / "cases") if is_current_case(p.name)}
     chosen = cases or sorted(available)
     if not strict:
         chosen = [c for c in chosen if c in available]
@@ -83,7 +83,7 @@ def boot(kernel: Path, *, arch: Optional[str] = None, cases: Optional[List[str]]
     return _record(kernel, arch, label, b, directory, chosen, case_timeout, reproduce, kernel_info)
 
 
-def _current(name: str) -> bool:
+def is_current_case(name: str) -> bool:
     """A program of a case the checkout still has (cases/NAME.c or the
     directory cases/NAME), whatever its ABI suffix: the build directory
     keeps the programs of renamed and removed cases, which must not be

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Iterable, List, Optional
 
 from runner.core.discover import find_cases
-from runner.guest.suite import _current
+from runner.guest.suite import is_current_case
 from runner.paths import BUILD
 
 
 def built_cases(arch: str, build: Path = BUILD) -> List[str]:
     """The cases the guest of arch was packed with (as runner/guest/suite.py chooses)."""
-    return sorted(p.name for p in find_cases(build / f"static-{arch}" / "cases") if _current(p.name))
+    return sorted(p.name for p in find_cases(build / f"static-{arch}" / "cases") if is_current_case(p.name))
 
 
 def problems(col: dict, built: Optional[Iterable[str]] = None) -> List[str]:
