@@ -91,6 +91,6 @@ def test_guest_packs_only_current_cases():
     # a program left in the build directory by a removed or renamed case
     # (a 7.3-rc guest once reported a stale "clocks") is not the suite's
     from runner.guest import suite
-    assert suite._current("rollover") and suite._current("rollover-i386")
-    assert suite._current("nolibc-x32")
-    assert not suite._current("clocks") and not suite._current("clocks-i386")
+    assert suite.is_current_case("rollover") and suite.is_current_case("rollover-i386")
+    assert suite.is_current_case("nolibc-x32")
+    assert not suite.is_current_case("clocks") and not suite.is_current_case("clocks-i386")
