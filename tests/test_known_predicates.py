@@ -19,4 +19,4 @@ def test_only_each_defects_shape_is_recognised(tmp_path):
     assert r.returncode == 0, r.stderr
     r = subprocess.run([str(prog)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout
-    assert r.stdout.count("\nok ") == 22, r.stdout
+    assert r.stdout.count("\nok ") == 25, r.stdout

@@ -107,6 +107,15 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 			"(__kernel_gettimeofday, __kernel_getcpu and the code clock_gettime and clock_getres run): a "
 			"DWARF unwinder stops at a PC inside them; 7.2 compiles them with unwind tables",
 	},
+	[KNOWN_ARM64_COMPAT_NO_UNWIND] = {
+		.id = "arm64-compat-no-unwind",
+		.since = VDSO_KV(6, 1, 0),
+		.where = "arch/arm64/kernel/vdso32/vdso.lds.S, PHDRS (text, dynamic, note only)",
+		.what = "arm64's compat vDSO keeps .ARM.exidx but no program header points at it (no "
+			"PT_ARM_EXIDX) and it has no .eh_frame (no PT_GNU_EH_FRAME): an unwinder, EHABI or DWARF, "
+			"finds no unwind information for any of its code; the 32-bit ARM kernel's own vDSO "
+			"(arch/arm/vdso) has a PT_GNU_EH_FRAME",
+	},
 	[KNOWN_PPC_CHACHA_NO_CFI] = {
 		.id = "ppc-vgetrandom-chacha-no-cfi",
 		.since = VDSO_KV(7, 2, 0),
@@ -208,6 +217,13 @@ int case_known_riscv_sigreturn_cfi(const struct case_ctx *ctx, int has_fde, int 
 {
 	return case_known_possible(ctx, KNOWN_RISCV_SIGRETURN_CFI) && ctx->has_image &&
 	       ctx->img.machine == EM_RISCV && ctx->img.has_eh_frame && has_fde && walk_ended;
+}
+
+int case_known_arm64_compat_no_unwind(const struct case_ctx *ctx, int has_exidx, const char *machine)
+{
+	return case_known_possible(ctx, KNOWN_ARM64_COMPAT_NO_UNWIND) && ctx->has_image &&
+	       ctx->img.machine == EM_ARM && !ctx->img.has_eh_frame && !has_exidx && machine &&
+	       (!strcmp(machine, "armv8l") || !strcmp(machine, "aarch64"));
 }
 
 int case_known_arm64_no_eh_frame(const struct case_ctx *ctx)

@@ -34,6 +34,7 @@ enum case_known_id {
 	KNOWN_PPC_CHACHA_NO_CFI,
 	KNOWN_RISCV_SIGRETURN_CFI,
 	KNOWN_S390_C_NO_CFI,
+	KNOWN_ARM64_COMPAT_NO_UNWIND,
 	KNOWN_COUNT
 };
 
@@ -124,6 +125,13 @@ int case_known_riscv_sigreturn_cfi(const struct case_ctx *ctx, int has_fde, int 
  * but no FDE covering a PC, sampled while getrandom ran, in no exported
  * symbol. */
 int case_known_ppc_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role);
+
+/*
+ * KNOWN_ARM64_COMPAT_NO_UNWIND: a 32-bit ARM vDSO (EM_ARM) with neither a
+ * PT_GNU_EH_FRAME nor a PT_ARM_EXIDX (has_exidx), read by a process that
+ * runs on an arm64 kernel (machine: uname's, "armv8l" or "aarch64").
+ */
+int case_known_arm64_compat_no_unwind(const struct case_ctx *ctx, int has_exidx, const char *machine);
 
 /* KNOWN_ARM64_NO_EH_FRAME: an arm64 vDSO (EM_AARCH64) without PT_GNU_EH_FRAME. */
 int case_known_arm64_no_eh_frame(const struct case_ctx *ctx);

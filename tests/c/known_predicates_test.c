@@ -59,6 +59,15 @@ static void cfi_shapes(void)
 		expect("s390-6.1-unnamed", 1, case_known_s390_c_no_cfi(&s61, 0, NULL));
 		expect("s390-7.2-fixed", 0, case_known_s390_c_no_cfi(&s72, 0, "__kernel_gettimeofday"));
 	}
+	{
+		struct case_ctx arm = rv;
+
+		arm.img.machine = EM_ARM;
+		arm.img.has_eh_frame = 0;
+		expect("arm64-compat", 1, case_known_arm64_compat_no_unwind(&arm, 0, "armv8l"));
+		expect("arm-native-kernel", 0, case_known_arm64_compat_no_unwind(&arm, 0, "armv7l"));
+		expect("arm64-compat-with-exidx", 0, case_known_arm64_compat_no_unwind(&arm, 1, "aarch64"));
+	}
 	rv.img.has_eh_frame = 0;
 	expect("riscv-no-eh-frame-at-all", 0, case_known_riscv_c_no_cfi(&rv, 0, "__vdso_clock_gettime", "x"));
 }
@@ -71,7 +80,7 @@ int main(void)
 	memset(&k52, 0, sizeof(k52));
 	k72.kernel = VDSO_KV(7, 2, 0);
 	k52.kernel = VDSO_KV(5, 2, 0);
-	printf("KTAP version 1\n1..22\n");
+	printf("KTAP version 1\n1..25\n");
 	expect("the-shape", 1, case_known_time_stale_second(&k72, 101, 100, 101));
 	expect("settled-still-old", 0, case_known_time_stale_second(&k72, 101, 100, 100));
 	expect("two-seconds-ahead", 0, case_known_time_stale_second(&k72, 102, 100, 102));
