@@ -75,16 +75,18 @@ class Archive:
                       SHA256=hashlib.sha256(data).hexdigest())
         self.suites[suite][arch].append(stanza)
 
-    def kernel_6x(self, suite, arch, flavour, abi, version, label=None):
-        """The 6.x packaging: meta -> linux-image-ABI-FLAVOUR with /boot/vmlinuz-ABI-FLAVOUR."""
+    def kernel_6x(self, suite, arch, flavour, abi, version, label=None, meta=True):
+        """The 6.x packaging: meta -> linux-image-ABI-FLAVOUR with /boot/vmlinuz-ABI-FLAVOUR;
+        meta=False: an older version only its versioned package still names."""
         image = f"linux-image-{abi}-{flavour}"
         self.package(suite, arch, image, version,
                      files={f"boot/vmlinuz-{abi}-{flavour}": image_bytes(label or f"{image} {version}"),
                             f"boot/System.map-{abi}-{flavour}": b"map\n"})
-        self.package(suite, arch, f"linux-image-{flavour}", version,
-                     depends=f"{image} (= {version})")
+        if meta:
+            self.package(suite, arch, f"linux-image-{flavour}", version,
+                         depends=f"{image} (= {version})")
 
-    def kernel_7x(self, suite, arch, flavour, abi, version, elf=False):
+    def kernel_7x(self, suite, arch, flavour, abi, version, elf=False, meta=True):
         """The 7.x packaging: meta -> linux-image-ABI-FLAVOUR (metapackage) ->
         linux-binary-ABI-FLAVOUR with /usr/lib/modules/ABI-FLAVOUR/vmlinuz;
         an unsigned twin nobody depends on, whose image must not be taken."""
@@ -99,8 +101,9 @@ class Archive:
         self.package(suite, arch, f"linux-image-{kver}", version,
                      depends=f"dracut | initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool, "
                              f"linux-base-{kver} (= {version}), {binary} (= {version})")
-        self.package(suite, arch, f"linux-image-{flavour}", version,
-                     depends=f"linux-base-{flavour} (= {version}), linux-image-{kver} (= {version})")
+        if meta:
+            self.package(suite, arch, f"linux-image-{flavour}", version,
+                         depends=f"linux-base-{flavour} (= {version}), linux-image-{kver} (= {version})")
 
     def write(self):
         for suite, archs in self.suites.items():
@@ -132,10 +135,12 @@ def archive(tmp_path_factory):
     a.suite("experimental", ["amd64", "ppc64el", "i386"], NotAutomatic="yes")
     a.kernel_6x("bookworm", "amd64", "cloud-amd64", "6.1.0-9", "6.1.99-1")
     a.kernel_6x("bookworm-security", "amd64", "cloud-amd64", "6.1.0-10", "6.1.100-1")
+    a.kernel_6x("bookworm-security", "amd64", "cloud-amd64", "6.1.0-8", "6.1.98-1", meta=False)
     a.kernel_6x("bookworm", "arm64", "cloud-arm64", "6.1.0-9", "6.1.99-1")
     a.kernel_6x("bookworm-backports", "amd64", "cloud-amd64", "6.12.9+deb12", "6.12.9-1~bpo12+1")
     a.kernel_6x("trixie", "amd64", "cloud-amd64", "6.12.9+deb13", "6.12.9-1")
     a.kernel_7x("sid", "amd64", "cloud-amd64", "7.2.1+deb14", "7.2.1-1")
+    a.kernel_7x("sid", "amd64", "cloud-amd64", "7.1.5+deb14", "7.1.5-1", meta=False)
     a.kernel_7x("sid", "ppc64el", "powerpc64le", "7.2.1+deb14", "7.2.1-1", elf=True)
     a.kernel_7x("experimental", "amd64", "cloud-amd64", "7.3", "7.3~rc1-1~exp1")
     a.write()
@@ -272,11 +277,29 @@ def test_falls_back_to_the_newest_version_that_downloads(archive, tmp_path):
     assert "cannot download linux-image-6.1.0-10-cloud-amd64=6.1.100-1" in r.stderr, r.describe
     assert "fell back to linux-image-6.1.0-9-cloud-amd64 6.1.99-1" in r.stderr, r.describe
     assert fetch.info("bookworm-amd64")["version"] == "6.1.99-1"
-    # with no version left to try, one error per version tried and exit 1
+    # the metapackage's versions gone: an older versioned package the
+    # suite still lists (trixie's ppc64el and s390x in 2026-12)
     (mirror / "pool" / "linux-image-6.1.0-9-cloud-amd64_6.1.99-1_amd64.deb").unlink()
     r = fetch("--refetch", "bookworm-amd64")
+    assert fetched(r, "bookworm-amd64", "x86_64").name == "vmlinuz-6.1.0-8-cloud-amd64"
+    assert "fell back to linux-image-6.1.0-8-cloud-amd64 6.1.98-1" in r.stderr, r.describe
+    assert fetch.info("bookworm-amd64")["archive"].endswith(" bookworm-security")
+    # with no version left to try, one error per version tried and exit 1
+    (mirror / "pool" / "linux-image-6.1.0-8-cloud-amd64_6.1.98-1_amd64.deb").unlink()
+    r = fetch("--refetch", "bookworm-amd64")
     assert r.returncode == 1 and r.stdout == "", r.describe
-    assert r.stderr.count("cannot download") == 2, r.describe
+    assert r.stderr.count("cannot download") == 3, r.describe
+
+
+def test_falls_back_through_an_older_linux_binary(archive, tmp_path):
+    mirror = tmp_path / "debian"
+    shutil.copytree(archive, mirror)
+    (mirror / "pool" / "linux-binary-7.2.1+deb14-cloud-amd64_7.2.1-1_amd64.deb").unlink()
+    fetch = Fetcher(tmp_path, f"file:{mirror}")
+    r = fetch("sid-amd64")
+    assert fetched(r, "sid-amd64", "x86_64").name == "vmlinuz-7.1.5+deb14-cloud-amd64"
+    assert "fell back to linux-binary-7.1.5+deb14-cloud-amd64 7.1.5-1" in r.stderr, r.describe
+    assert fetch.info("sid-amd64")["package"] == "linux-binary-7.1.5+deb14-cloud-amd64"
 
 
 # --- the cache -----------------------------------------------------------
