@@ -18,7 +18,8 @@
  *				outside the target is the caller's; a failure
  *				names
  *				what is missing: no PT_GNU_EH_FRAME, no FDE
- *				covering the PC, or where the walk went
+ *				covering the PC, or where the walk went (a
+ *				walk that faults is that sample's failure)
  *
  * No tolerance: each sample unwinds or it does not.  A function whose
  * samples all fall outside the target's text (its code is a few
@@ -38,7 +39,9 @@
 
 #include "case/case.h"
 #include "case/callabi_case.h"
+#include "case/cfi.h"
 #include "case/context_pc.h"
+#include "case/guard.h"
 #include "case/known_case.h"
 #include "case/tick.h"
 
@@ -74,11 +77,36 @@ static int in_function(uintptr_t ip, const void *fn)
 {
 	return _Unwind_FindEnclosingFunction((void *)ip) == fn;
 }
+
+/* Whether the FDE covering pc has an empty program (cfi.h); -1 when none
+ * covers it, or it lies outside the target's loaded segments, the only
+ * bytes it is read within. */
+static int fde_empty(const struct case_ctx *ctx, uintptr_t pc)
+{
+	struct unwind_bases bases;
+	const unsigned char *fde = _Unwind_Find_FDE((void *)pc, &bases);
+
+	for (unsigned i = 0; fde && i < ctx->img.nloads && ctx->img.loaded; i++) {
+		const struct vdso_segment *l = &ctx->img.loads[i];
+		uintptr_t lo = ctx->img.load_offset + (uintptr_t)l->vaddr;
+
+		if ((uintptr_t)fde >= lo && (uintptr_t)fde - lo < l->filesz)
+			return cfi_fde_program_empty(fde, (const unsigned char *)lo, (size_t)l->filesz);
+	}
+	return -1;
+}
 #else
 static int fde_covers(uintptr_t pc)
 {
 	(void)pc;
 	return 0;
+}
+
+static int fde_empty(const struct case_ctx *ctx, uintptr_t pc)
+{
+	(void)ctx;
+	(void)pc;
+	return -1;
 }
 
 static int in_function(uintptr_t ip, const void *fn)
@@ -92,7 +120,9 @@ static int in_function(uintptr_t ip, const void *fn)
 struct sample {
 	uintptr_t pc;
 	unsigned n;
+	int faulted;		/* the walk itself faulted: fault says how */
 	uintptr_t ip[MAX_FRAMES];
+	char fault[128];
 };
 
 static const struct case_ctx *the_ctx;
@@ -109,6 +139,11 @@ static _Unwind_Reason_Code record_frame(struct _Unwind_Context *uc, void *arg)
 	return _URC_NO_REASON;
 }
 
+static void walk(void *arg)
+{
+	_Unwind_Backtrace(record_frame, arg);
+}
+
 static void on_tick(int sig, siginfo_t *si, void *uc)
 {
 	uintptr_t pc = context_pc(uc);
@@ -121,7 +156,9 @@ static void on_tick(int sig, siginfo_t *si, void *uc)
 
 		s->pc = pc;
 		s->n = 0;
-		_Unwind_Backtrace(record_frame, s);
+		/* wrong CFI sends the walk to read a made-up CFA: a fault is
+		 * that sample's verdict, not the end of the case */
+		s->faulted = case_guard_run(NULL, walk, s, s->fault, sizeof(s->fault)) != 0;
 		nsamples++;
 	}
 	errno = saved;
@@ -284,7 +321,11 @@ static void explain(const struct case_ctx *ctx, const struct sample *s, unsigned
 		snprintf(why, len, "from PC %s: no FDE covers the PC", pcs);
 		return;
 	}
-	n = (size_t)snprintf(why, len, "from PC %s the walk went", pcs);
+	if (fde_empty(ctx, s->pc) == 1)
+		n = (size_t)snprintf(why, len, "from PC %s, whose FDE has no CFA rule of its own (only DW_CFA_nop), "
+				     "the walk went", pcs);
+	else
+		n = (size_t)snprintf(why, len, "from PC %s the walk went", pcs);
 	for (unsigned i = at + 1; i < s->n && n < len; i++) {
 		char ips[64];
 
@@ -295,7 +336,9 @@ static void explain(const struct case_ctx *ctx, const struct sample *s, unsigned
 			snprintf(ips, sizeof(ips), "%#lx", (unsigned long)s->ip[i]);
 		n += (size_t)snprintf(why + n, len - n, " %s", ips);
 	}
-	if (n < len)
+	if (n < len && s->faulted)
+		snprintf(why + n, len - n, "%s and faulted: %s", at + 1 < s->n ? "" : " nowhere", s->fault);
+	else if (n < len)
 		snprintf(why + n, len - n, "%s and never reached the caller %p", at + 1 < s->n ? "" : " nowhere",
 			 (void *)caller);
 }
@@ -359,6 +402,7 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 			reached = in_function(s->ip[f] - 1, (const void *)caller);
 			break;
 		}
+		/* a fault past the caller is no fault of the target's CFI */
 		if (reached)
 			continue;
 		bad++;
@@ -374,6 +418,8 @@ static void check_fn(struct case_ctx *ctx, enum callfn_id id)
 			: case_known_s390_c_no_cfi(ctx, has_fde, name)			       ? KNOWN_S390_C_NO_CFI
 			: case_known_ppc_chacha_no_cfi(ctx, has_fde, name, callfn_role(id)) ? KNOWN_PPC_CHACHA_NO_CFI
 			: case_known_riscv_sigreturn_cfi(ctx, has_fde, at + 1 >= s->n)      ? KNOWN_RISCV_SIGRETURN_CFI
+			: case_known_loongarch_chacha_cfi(ctx, fde_empty(ctx, s->pc), name, callfn_role(id))
+				? KNOWN_LOONGARCH_CHACHA_CFI
 											       : -1;
 		if (known < 0 && vsyscall_no_cfi(ctx, s, at, has_fde, name)) {
 			known = KNOWN_VDSO32_NO_CFI;

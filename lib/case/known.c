@@ -123,6 +123,16 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 		.what = "the vDSO getrandom's ChaCha20 routine, hand-written assembly, carries no CFI directive, "
 			"so no FDE covers it: a DWARF unwinder stops at a PC inside it",
 	},
+	[KNOWN_LOONGARCH_CHACHA_CFI] = {
+		.id = "loongarch-vgetrandom-chacha-cfi",
+		.since = VDSO_KV(6, 12, 0),
+		.where = "arch/loongarch/vdso/vgetrandom-chacha.S, __arch_chacha20_blocks_nostack, with "
+			 "arch/loongarch/include/asm/linkage.h SYM_FUNC_START (.cfi_startproc)",
+		.what = "the vDSO getrandom's ChaCha20 routine opens an FDE (SYM_FUNC_START's .cfi_startproc) but "
+			"describes nothing in it, though it moves the stack pointer down 80 bytes to save s0-s8 and "
+			"fp: at a PC inside it the FDE says CFA = sp, 80 bytes off, so a DWARF unwinder restores the "
+			"caller's registers from the wrong slots and wanders or faults (libgcc: SIGSEGV)",
+	},
 };
 
 const struct case_known_defect *case_known_defect(enum case_known_id id)
@@ -211,6 +221,13 @@ int case_known_s390_c_no_cfi(const struct case_ctx *ctx, int has_fde, const char
 int case_known_ppc_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role)
 {
 	return no_fde_on(ctx, KNOWN_PPC_CHACHA_NO_CFI, EM_PPC64, has_fde) && !symbol && !strcmp(role, "getrandom");
+}
+
+int case_known_loongarch_chacha_cfi(const struct case_ctx *ctx, int fde_empty, const char *symbol, const char *role)
+{
+	return case_known_possible(ctx, KNOWN_LOONGARCH_CHACHA_CFI) && ctx->has_image &&
+	       ctx->img.machine == EM_LOONGARCH && ctx->img.has_eh_frame && fde_empty == 1 && !symbol &&
+	       !strcmp(role, "getrandom");
 }
 
 int case_known_riscv_sigreturn_cfi(const struct case_ctx *ctx, int has_fde, int walk_ended)

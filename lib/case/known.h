@@ -35,6 +35,7 @@ enum case_known_id {
 	KNOWN_RISCV_SIGRETURN_CFI,
 	KNOWN_S390_C_NO_CFI,
 	KNOWN_ARM64_COMPAT_NO_UNWIND,
+	KNOWN_LOONGARCH_CHACHA_CFI,
 	KNOWN_COUNT
 };
 
@@ -125,6 +126,14 @@ int case_known_riscv_sigreturn_cfi(const struct case_ctx *ctx, int has_fde, int 
  * but no FDE covering a PC, sampled while getrandom ran, in no exported
  * symbol. */
 int case_known_ppc_chacha_no_cfi(const struct case_ctx *ctx, int has_fde, const char *symbol, const char *role);
+
+/*
+ * KNOWN_LOONGARCH_CHACHA_CFI: a loongarch vDSO (EM_LOONGARCH) with a
+ * PT_GNU_EH_FRAME, and a PC, sampled while getrandom ran, in no exported
+ * symbol, covered by an FDE whose program is empty (fde_empty 1, cfi.h;
+ * 0 or -1: not this defect).
+ */
+int case_known_loongarch_chacha_cfi(const struct case_ctx *ctx, int fde_empty, const char *symbol, const char *role);
 
 /*
  * KNOWN_ARM64_COMPAT_NO_UNWIND: a 32-bit ARM vDSO (EM_ARM) with neither a

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Known kernel defects whose shape a fake cannot show (known.h), judged
- * on made-up facts.  time-syscall-stale-second: only
+ * on made-up facts (loongarch's empty FDE: its reading, tests/c/cfi_test.c).  time-syscall-stale-second: only
  * a vDSO time() exactly one second ahead of the time syscall after it,
  * with the settled CLOCK_REALTIME_COARSE already at the vDSO's second, on
  * a kernel that has the defect.  Anything else is an ordinary failure:
@@ -67,6 +67,19 @@ static void cfi_shapes(void)
 		expect("arm64-compat", 1, case_known_arm64_compat_no_unwind(&arm, 0, "armv8l"));
 		expect("arm-native-kernel", 0, case_known_arm64_compat_no_unwind(&arm, 0, "armv7l"));
 		expect("arm64-compat-with-exidx", 0, case_known_arm64_compat_no_unwind(&arm, 1, "aarch64"));
+	}
+	{
+		struct case_ctx la = rv, la611 = rv;
+
+		la.img.machine = la611.img.machine = EM_LOONGARCH;
+		la611.kernel = VDSO_KV(6, 11, 0);
+		expect("loongarch-chacha", 1, case_known_loongarch_chacha_cfi(&la, 1, NULL, "getrandom"));
+		expect("loongarch-fde-with-rules", 0, case_known_loongarch_chacha_cfi(&la, 0, NULL, "getrandom"));
+		expect("loongarch-fde-unreadable", 0, case_known_loongarch_chacha_cfi(&la, -1, NULL, "getrandom"));
+		expect("loongarch-named", 0, case_known_loongarch_chacha_cfi(&la, 1, "__vdso_getrandom", "getrandom"));
+		expect("loongarch-not-getrandom", 0, case_known_loongarch_chacha_cfi(&la, 1, NULL, "clock_gettime"));
+		expect("loongarch-before-6.12", 0, case_known_loongarch_chacha_cfi(&la611, 1, NULL, "getrandom"));
+		expect("loongarch-shape-on-riscv", 0, case_known_loongarch_chacha_cfi(&rv, 1, NULL, "getrandom"));
 	}
 	rv.img.has_eh_frame = 0;
 	expect("riscv-no-eh-frame-at-all", 0, case_known_riscv_c_no_cfi(&rv, 0, "__vdso_clock_gettime", "x"));
