@@ -118,7 +118,7 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 	},
 	[KNOWN_PPC_CHACHA_NO_CFI] = {
 		.id = "ppc-vgetrandom-chacha-no-cfi",
-		.since = VDSO_KV(7, 2, 0),
+		.since = VDSO_KV(6, 12, 0),
 		.where = "arch/powerpc/kernel/vdso/vgetrandom-chacha.S, __arch_chacha20_blocks_nostack",
 		.what = "the vDSO getrandom's ChaCha20 routine, hand-written assembly, carries no CFI directive, "
 			"so no FDE covers it: a DWARF unwinder stops at a PC inside it",

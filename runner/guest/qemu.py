@@ -132,8 +132,20 @@ class Boot:
 QEMU_DIR_ENV = "VDSOCONF_QEMU_DIR"
 
 
+def fetched_qemu_dir() -> Optional[Path]:
+    """Where fixtures/kernels/fetch-qemu unpacks QEMU (its cache, as
+    fixtures/kernels/apt.sh places it), if it did."""
+    cache = os.environ.get("VDSOCONF_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vdsoconf")
+    path = Path(cache) / "qemu"
+    return path if (path / "usr" / "bin").is_dir() else None
+
+
 def qemu_binary(arch: str) -> Optional[str]:
-    unpacked = os.environ.get(QEMU_DIR_ENV)
+    # Debian 12's own QEMU 7.2 has no loongarch64 CPU Debian's kernel runs
+    # on and crashes 6.12 under TCG at random: once fetched, QEMU 10 is
+    # used without VDSOCONF_QEMU_DIR too, as the make targets use it
+    unpacked = os.environ.get(QEMU_DIR_ENV) or fetched_qemu_dir()
     if unpacked:
         path = Path(unpacked) / "usr" / "bin" / MACHINES[arch].qemu
         return str(path) if os.access(path, os.X_OK) else None
