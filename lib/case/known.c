@@ -126,9 +126,9 @@ static const struct case_known_defect defects[KNOWN_COUNT] = {
 	[KNOWN_LOONGARCH_CHACHA_CFI] = {
 		.id = "loongarch-vgetrandom-chacha-cfi",
 		.since = VDSO_KV(6, 12, 0),
-		.where = "arch/loongarch/vdso/vgetrandom-chacha.S, __arch_chacha20_blocks_nostack, with "
-			 "arch/loongarch/include/asm/linkage.h SYM_FUNC_START (.cfi_startproc)",
-		.what = "the vDSO getrandom's ChaCha20 routine opens an FDE (SYM_FUNC_START's .cfi_startproc) but "
+		.where = "arch/loongarch/vdso/vgetrandom-chacha.S, __arch_chacha20_blocks_nostack",
+		.what = "the vDSO getrandom's ChaCha20 routine opens an FDE (SYM_FUNC_START's .cfi_startproc, "
+			"arch/loongarch/include/asm/linkage.h) but "
 			"describes nothing in it, though it moves the stack pointer down 80 bytes to save s0-s8 and "
 			"fp: at a PC inside it the FDE says CFA = sp, 80 bytes off, so a DWARF unwinder restores the "
 			"caller's registers from the wrong slots and wanders or faults (libgcc: SIGSEGV)",
