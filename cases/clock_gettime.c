@@ -168,7 +168,7 @@ static void check_sequence(const struct case_clock *c, struct timecheck_outcome 
 {
 	unsigned long long i, bad = 0, errs = 0, migrations = 0, first_at = 0, reads = 0;
 	const struct case_clock_api *api = api_of(c);
-	unsigned sweep = case_sweep_len(api, c->id);
+	unsigned sweep = case_sweep_len(api, c->id, SEQUENCE_S * scale, case_floor_rounds(MIN_ROUNDS, 1));
 	struct bracket_val last_sys;
 	int64_t end, t0 = case_mono_ns(), maxstep = 0;
 	int first_rc = 0, sysfail = 0;
@@ -280,7 +280,7 @@ static void check_coarse(const struct case_clock *c, struct timecheck_outcome *o
 	tol = COARSE_TICKS * res;
 	t0 = case_mono_ns();
 	end = t0 + (int64_t)(COARSE_S * scale * 1e9);
-	sweep = case_sweep_len(&api_coarse, c->id);
+	sweep = case_sweep_len(&api_coarse, c->id, COARSE_S * scale, case_floor_rounds(MIN_ROUNDS, 1));
 	for (n = 0;; n++) {
 		struct bracket_val f1, f2, k;
 		struct case_sweep sw;

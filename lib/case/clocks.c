@@ -161,7 +161,7 @@ static double ns_per_swept(const struct case_clock_api *api, clockid_t id)
 	return (double)(case_mono_ns() - t0) / 1024;
 }
 
-unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id)
+unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id, double seconds, unsigned long long rounds)
 {
 	double v = api->sweep ? ns_per_swept(api, id) : ns_per_call(api->vdso, id, 1024);
 	double s = ns_per_call(api->sys, id, 32);
@@ -172,6 +172,16 @@ unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id)
 	if (v < 1)
 		v = 1;
 	k = 98 * s / v + 1;
+	if (seconds > 0 && rounds) {
+		double fit = (seconds * 1e9 / (double)rounds - 2 * s) / v;
+
+		/* but readings stay at least half of the round: a floor may
+		 * then take up to twice its budget */
+		if (fit < 2 * s / v)
+			fit = 2 * s / v;
+		if (k > fit)
+			k = fit;
+	}
 	return k < 1 ? 1 : k > CASE_SWEEP_MAX ? CASE_SWEEP_MAX : (unsigned)k;
 }
 
@@ -237,7 +247,8 @@ void case_clock_bracket(const struct case_clock_api *api, const struct case_cloc
 			double seconds, unsigned long long min_rounds, struct case_norm *norm,
 			struct timecheck_outcome *o)
 {
-	struct clock_round cr = { api, c->id, case_sweep_len(api, c->id), norm };
+	struct clock_round cr = { api, c->id, case_sweep_len(api, c->id, seconds, case_floor_rounds(min_rounds, (unsigned)cpus->n)),
+				  norm };
 	struct bracket_spec s = {
 		.per_sec = 1000000000, .tight = 999, .seconds = seconds, .min_rounds = min_rounds,
 		.cpus = cpus, .round = clock_round, .arg = &cr,

@@ -96,7 +96,21 @@ struct case_clock_api {
  * (16384 coarse readings of 3 ns: 50 us, far below a tick).
  */
 #define CASE_SWEEP_MAX 16384
-unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id);
+/* ... and short enough that the floor of rounds a check makes even past
+ * its budget (rounds, over all CPUs) fits the budget (seconds; 0: no
+ * limit).  Where a syscall costs a hundred readings or more (an emulated
+ * guest: a round of 98% readings lasts a millisecond there, and the floor
+ * would take ten times the budget) the share of readings gives way, down
+ * to half the round, before the wall time does; on a machine with a real
+ * clock the limit does not bind. */
+unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id, double seconds, unsigned long long rounds);
+
+/* The rounds a check of min_rounds per CPU makes at least: it looks at
+ * the clock every 64 rounds. */
+static inline unsigned long long case_floor_rounds(unsigned long long min_rounds, unsigned ncpus)
+{
+	return (min_rounds + 63) / 64 * 64 * (ncpus ? ncpus : 1);
+}
 
 /* syscall <= every vDSO reading of a sweep <= syscall for the clock, in ns (bracket.h), every vDSO
  * reading noted in norm; the verdict and the figures in o. */
