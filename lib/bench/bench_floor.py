@@ -22,9 +22,11 @@ import math
 import re
 import subprocess
 import sys
+import time
 
 GOAL = 0.90     # checked readings per second, against the raw call rate
 PAIRS = 5
+REST_S = 1.0    # idle before each measurement: see the docstring
 LINE = re.compile(r"^# (\d+) vDSO readings of (\S+) checked in ([\d.]+) ms")
 
 
@@ -58,7 +60,9 @@ def main(argv):
     long_s = float(argv[4]) if len(argv) == 5 else 60.0
     pairs = []
     for _ in range(PAIRS):
+        time.sleep(REST_S)
         raw = raw_rates(argv[1])
+        time.sleep(REST_S)
         pairs.append((raw, checked(argv[2])))
     # the case's default run reads its clocks for 0.7 s in all; --duration
     # scales that total

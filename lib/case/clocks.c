@@ -171,7 +171,7 @@ unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id, double s
 	 * fill at least 98% of the round when k v >= 49 x 2 s. */
 	if (v < 1)
 		v = 1;
-	k = 98 * s / v + 1;
+	k = 198 * s / v + 1;
 	if (seconds > 0 && rounds) {
 		double fit = (seconds * 1e9 / (double)rounds - 2 * s) / v;
 
