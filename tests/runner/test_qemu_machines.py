@@ -101,3 +101,21 @@ def test_an_old_qemu_is_named_when_loongarch64_does_not_boot():
     assert "cannot boot Debian's loong64 kernels" in " ".join(guestcase._old_qemu(b))
     b.qemu_version = "10.0.2"
     assert guestcase._old_qemu(b) == []
+
+
+def test_fetched_qemu_used_without_the_variable(tmp_path, monkeypatch):
+    # fetch-qemu's cache is used when VDSOCONF_QEMU_DIR is not set; the
+    # variable, when set, wins; with neither, QEMU comes from PATH
+    binary = tmp_path / "cache" / "qemu" / "usr" / "bin" / qemu.MACHINES["loongarch64"].qemu
+    binary.parent.mkdir(parents=True)
+    binary.write_text("#!/bin/sh\n")
+    binary.chmod(0o755)
+    monkeypatch.delenv(qemu.QEMU_DIR_ENV, raising=False)
+    monkeypatch.setenv("VDSOCONF_CACHE", str(tmp_path / "cache"))
+    assert qemu.qemu_binary("loongarch64") == str(binary)
+    monkeypatch.setenv(qemu.QEMU_DIR_ENV, str(tmp_path / "elsewhere"))
+    assert qemu.qemu_binary("loongarch64") is None
+    monkeypatch.delenv(qemu.QEMU_DIR_ENV)
+    monkeypatch.setenv("VDSOCONF_CACHE", str(tmp_path / "none"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert qemu.qemu_binary("loongarch64") is None
