@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/auxv.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -228,7 +229,7 @@ static pid_t spawn(const char *path, int out, int err, int status)
 static void run_case(const char *name, int timeout_s)
 {
 	char path[512];
-	int o[2], e[2], st[2], exec_errno = 0, wstatus = 0, timed_out = 0, reaped = 0;
+	int o[2], e[2], st[2], exec_errno = 0, wstatus = 0, timed_out = 0, reaped = 0, pidfd = -1;
 	struct stream s[2];
 	long long start = now_ms(), deadline = start + timeout_s * 1000LL, grace = 0;
 	pid_t pid;
@@ -251,8 +252,14 @@ static void run_case(const char *name, int timeout_s)
 	close(st[0]);
 	s[0] = (struct stream){ .fd = o[0], .tag = ':' };
 	s[1] = (struct stream){ .fd = e[0], .tag = '!' };
+	/* the case's end wakes the poll below (Linux 5.3+): without it the
+	 * loop learns of the exit only at its next 100 ms wake-up, after the
+	 * pipes closed, which cost a QEMU guest 0.1-0.2 s per case */
+#ifdef SYS_pidfd_open
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+#endif
 	while (s[0].fd >= 0 || s[1].fd >= 0 || !reaped) {
-		struct pollfd p[2] = { { s[0].fd, POLLIN, 0 }, { s[1].fd, POLLIN, 0 } };
+		struct pollfd p[3] = { { s[0].fd, POLLIN, 0 }, { s[1].fd, POLLIN, 0 }, { reaped ? -1 : pidfd, POLLIN, 0 } };
 		long long left = deadline - now_ms();
 
 		if (!reaped && reap(pid, &wstatus)) {
@@ -272,12 +279,14 @@ static void run_case(const char *name, int timeout_s)
 			break;
 		}
 		/* wake up now and then to reap: the pipes may outlive the case */
-		if (poll(p, 2, left < 100 ? (int)left : 100) > 0)
+		if (poll(p, 3, left < 100 ? (int)left : 100) > 0)
 			for (int i = 0; i < 2; i++)
 				if (p[i].revents)
 					drain(&s[i]);
 	}
 	reap(pid, &wstatus);
+	if (pidfd >= 0)
+		close(pidfd);
 	say("vdsoconf-case-end %s exit=%d signal=%d timeout=%d ms=%lld errno=%d\n", name,
 	    reaped && WIFEXITED(wstatus) && !exec_errno ? WEXITSTATUS(wstatus) : -1,
 	    reaped && WIFSIGNALED(wstatus) && !timed_out ? WTERMSIG(wstatus) : 0, timed_out,
