@@ -265,13 +265,18 @@ def test_security_suite_and_old_names(fetch):
         == Path(rows[0][2])
 
 
+def mirror_without(archive, tmp_path, deb):
+    """A copy of the archive whose pool lacks deb, and a fetcher reading it."""
+    mirror = tmp_path / "debian"
+    shutil.copytree(archive, mirror)
+    (mirror / "pool" / deb).unlink()
+    return mirror, Fetcher(tmp_path, f"file:{mirror}")
+
+
 def test_falls_back_to_the_newest_version_that_downloads(archive, tmp_path):
     # the index names a version the mirror does not serve: the security
     # suite's image is gone from the pool, bookworm's own one is there
-    mirror = tmp_path / "debian"
-    shutil.copytree(archive, mirror)
-    (mirror / "pool" / "linux-image-6.1.0-10-cloud-amd64_6.1.100-1_amd64.deb").unlink()
-    fetch = Fetcher(tmp_path, f"file:{mirror}")
+    mirror, fetch = mirror_without(archive, tmp_path, "linux-image-6.1.0-10-cloud-amd64_6.1.100-1_amd64.deb")
     r = fetch("bookworm-amd64")
     assert fetched(r, "bookworm-amd64", "x86_64").name == "vmlinuz-6.1.0-9-cloud-amd64"
     assert "cannot download linux-image-6.1.0-10-cloud-amd64=6.1.100-1" in r.stderr, r.describe
@@ -292,10 +297,7 @@ def test_falls_back_to_the_newest_version_that_downloads(archive, tmp_path):
 
 
 def test_falls_back_through_an_older_linux_binary(archive, tmp_path):
-    mirror = tmp_path / "debian"
-    shutil.copytree(archive, mirror)
-    (mirror / "pool" / "linux-binary-7.2.1+deb14-cloud-amd64_7.2.1-1_amd64.deb").unlink()
-    fetch = Fetcher(tmp_path, f"file:{mirror}")
+    _, fetch = mirror_without(archive, tmp_path, "linux-binary-7.2.1+deb14-cloud-amd64_7.2.1-1_amd64.deb")
     r = fetch("sid-amd64")
     assert fetched(r, "sid-amd64", "x86_64").name == "vmlinuz-7.1.5+deb14-cloud-amd64"
     assert "fell back to linux-binary-7.1.5+deb14-cloud-amd64 7.1.5-1" in r.stderr, r.describe

@@ -25,12 +25,24 @@ static size_t put32(unsigned char *p, uint32_t v)
 	return 4;
 }
 
+/* an FDE's head at b + n: length 16, the CIE pointer (back from its own
+ * field to offset 0), begin, range, augmentation length 0 */
+static size_t fde_head(unsigned char *b, size_t n, uint32_t begin, uint32_t range)
+{
+	n += put32(b + n, 16);
+	n += put32(b + n, (uint32_t)n);
+	n += put32(b + n, begin);
+	n += put32(b + n, range);
+	b[n++] = 0;
+	return n;
+}
+
 /* CIE at 0 (20 bytes), FDE of nops at 20, FDE with a CFA rule at 40 */
 static size_t build(unsigned char *b, const char *aug)
 {
 	static const unsigned char cie_tail[] = { 1 /* code align */, 0x78 /* -8 */, 1 /* ra */, 1, 0x1b,
 						  0x0d, 0x03 /* def_cfa_register r3 */, 0 };
-	size_t n = 0, at;
+	size_t n = 0;
 
 	memset(b, 0, 64);
 	n += put32(b + n, 16);
@@ -40,21 +52,9 @@ static size_t build(unsigned char *b, const char *aug)
 	n += 3;
 	memcpy(b + n, cie_tail, sizeof(cie_tail));
 	n += sizeof(cie_tail);
-	/* FDE: length, CIE pointer (back from its own field), begin, range,
-	 * augmentation length 0, three DW_CFA_nop */
-	n += put32(b + n, 16);
-	at = n;
-	n += put32(b + n, (uint32_t)at);
-	n += put32(b + n, 0x1000);
-	n += put32(b + n, 0x320);
-	b[n++] = 0;
-	n += 3;
-	n += put32(b + n, 16);
-	at = n;
-	n += put32(b + n, (uint32_t)at);
-	n += put32(b + n, 0x1400);
-	n += put32(b + n, 0x40);
-	b[n++] = 0;
+	n = fde_head(b, n, 0x1000, 0x320);
+	n += 3;		/* three DW_CFA_nop */
+	n = fde_head(b, n, 0x1400, 0x40);
 	b[n++] = 0x0e;	/* def_cfa_offset 128 */
 	b[n++] = 0x80;
 	b[n++] = 0x01;
