@@ -454,9 +454,12 @@ test-kernels: deps-qemu all
 		--json $(B)/results/matrix.json; status=$$?; \
 	$(PYTHON) -m runner.matrix.verify $(B)/results/matrix.json && exit $$status
 
-# seconds from QEMU start to /init, to the last result, and to QEMU's end
+# seconds from QEMU start to /init, to the last result, and to QEMU's end,
+# of each guest alone on the machine (-j 1): two at a time share the CPUs,
+# and a guest's time then depends on which other one it met (the default
+# matrix, two at a time, is timed as a whole: README.md)
 bench-kernels: deps-qemu
-	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --bench $(KERNELS:%=--kernel %) \
+	$(WITH_QEMU) $(PYTHON) runner/vdsoconf matrix --bench -j 1 $(KERNELS:%=--kernel %) \
 		--out $(B)/results/bench-kernels --json $(B)/results/bench-kernels/matrix.json
 
 # --- LAVA ---------------------------------------------------------------------
