@@ -23,7 +23,7 @@
  *                        ... each reading >= the one before it, migrating
  *                        to the next CPU every 128 sweeps so that readings
  *                        on different CPUs are compared too.  A sweep is
- *                        as long as makes the vDSO readings 98% of the
+ *                        as long as makes the vDSO readings 99% of the
  *                        time (case_sweep_len), so that a rare glitch is
  *                        met nearly as often as the raw call rate allows.
  *   clock.coarse.<C>     (coarse clocks) against the fine twin: a sweep of

@@ -168,7 +168,7 @@ unsigned case_sweep_len(const struct case_clock_api *api, clockid_t id, double s
 	double k;
 
 	/* a round's two references cost 2 s; its k readings k v.  Readings
-	 * fill at least 98% of the round when k v >= 49 x 2 s. */
+	 * fill at least 99% of the round when k v >= 99 x 2 s. */
 	if (v < 1)
 		v = 1;
 	k = 198 * s / v + 1;

@@ -90,7 +90,7 @@ struct case_clock_api {
 
 /*
  * vDSO readings per syscall reference: enough that the readings take at
- * least 98% of a checker's time (its rounds of two references and a
+ * least 99% of a checker's time (its rounds of two references and a
  * sweep), so that a glitch in a small fraction of calls is met nearly as
  * often as the raw call rate allows; capped so that a round stays short
  * (16384 coarse readings of 3 ns: 50 us, far below a tick).
@@ -99,7 +99,7 @@ struct case_clock_api {
 /* ... and short enough that the floor of rounds a check makes even past
  * its budget (rounds, over all CPUs) fits the budget (seconds; 0: no
  * limit).  Where a syscall costs a hundred readings or more (an emulated
- * guest: a round of 98% readings lasts a millisecond there, and the floor
+ * guest: a round of 99% readings lasts a millisecond there, and the floor
  * would take ten times the budget) the share of readings gives way, down
  * to half the round, before the wall time does; on a machine with a real
  * clock the limit does not bind. */
