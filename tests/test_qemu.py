@@ -147,3 +147,12 @@ def test_qemu_refuses_a_bogus_image(tmp_path):
     assert r.returncode == 1
     boot = _points(json.loads((tmp_path / "report.json").read_text()))["guest::guest.boot"]
     assert boot["reason"].startswith(f"QEMU could not boot {bogus}: "), boot["reason"]
+
+
+def test_matrix_writes_its_json_by_default(tmp_path):
+    # no --json: OUT/matrix.json, beside the page and the JUnit file
+    r = _run("matrix", "--host", "--out", tmp_path / "m", "symbols")
+    assert r.returncode == 0, r.stdout + r.stderr
+    m = json.loads((tmp_path / "m" / "matrix.json").read_text())
+    assert [c["kind"] for c in m["columns"]] == ["host"]
+    assert "matrix.json" in r.stdout

@@ -64,7 +64,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--append", default="", metavar="ARGS", help="extra kernel command line")
     p.add_argument("--out", type=Path, default=OUT, metavar="DIR",
                    help=f"one directory of reports per kernel (default: {help_path(OUT)})")
-    p.add_argument("--json", metavar="FILE", help="write the matrix as JSON")
+    p.add_argument("--json", metavar="FILE", help="the matrix as JSON (default: OUT/matrix.json)")
     p.add_argument("--bench", action="store_true",
                    help="print seconds from QEMU start to /init and to the last result per kernel")
     return p
@@ -101,9 +101,9 @@ def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     m = build(columns)
     print()
     print(render_bench(m) if a.bench else render(m))
-    if a.json:
-        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(m, indent=1) + "\n")
+    doc = Path(a.json) if a.json else a.out / "matrix.json"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(json.dumps(m, indent=1) + "\n")
     if a.bench:
         a.out.mkdir(parents=True, exist_ok=True)
         plot = a.out / "boot.svg"
@@ -113,6 +113,7 @@ def main(p: argparse.ArgumentParser, a: argparse.Namespace) -> int:
     merged = junit.merge(m["columns"], a.out / "junit.xml")
     print(f"{'HTML page:':<13}{shown(str(page))}")
     print(f"{'JUnit XML:':<13}{shown(str(merged))}")
+    print(f"{'JSON:':<13}{shown(str(doc))}")
     if a.bench:
         return 0 if all(c["reached_results"] for c in columns) else 1
     return 0 if all(c["ok"] and not c["totals"].get("fail") and not c["totals"].get("xpass")
