@@ -238,3 +238,37 @@ def build_case_program(directory, name, source):
     assert r.returncode == 0, r.stderr
     c.unlink()
     return directory / name
+
+
+@pytest.fixture(scope="session")
+def qemu_user():
+    """The directory of QEMU's user mode (fixtures/kernels/fetch-qemu-user),
+    fetched once per session; skips, with the fetcher's last word, without."""
+    r = subprocess.run([str(REPO / "fixtures" / "kernels" / "fetch-qemu-user")], capture_output=True,
+                       text=True, timeout=600)
+    if r.returncode:
+        pytest.skip("no QEMU user mode: " + (r.stderr.strip().splitlines() or ["fetch failed"])[-1])
+    return r.stdout.split()[-1]
+
+
+def i386_case(name):
+    """build/cases/NAME-i386, for tests that build i386 fakes; skips where
+    this machine builds no i386 programs or shared objects."""
+    sys.path.insert(0, str(REPO / "fixtures" / "fakes"))
+    import mkfakes
+    path = build_path() / "cases" / f"{name}-i386"
+    if not path.exists():
+        pytest.skip(f"no {name}-i386 built here (no 32-bit libc)")
+    if not mkfakes.can_build("cc", "i386"):
+        pytest.skip("cc cannot build i386 shared objects")
+    return path
+
+
+def build_i386_fake(source, directory, name, *directives):
+    """The fake of source, built for i386 under name, with directives added
+    after its header's own (a later one wins); its path."""
+    sys.path.insert(0, str(REPO / "fixtures" / "fakes"))
+    import mkfakes
+    fake = mkfakes.parse_header(source)
+    fake = dict(fake, name=name, directives=fake["directives"] + list(directives))
+    return mkfakes.build(fake, directory, "cc", "i386")["path"]

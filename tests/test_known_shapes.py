@@ -12,31 +12,18 @@ import sys
 
 import pytest
 
-from conftest import REPO, build_path
+from conftest import REPO, build_i386_fake, i386_case
 
-sys.path.insert(0, str(REPO / "fixtures" / "fakes"))
 sys.path.insert(0, str(REPO))
-import mkfakes  # noqa: E402
 from runner.core import known  # noqa: E402
 
 SOURCE = REPO / "fixtures" / "fakes" / "getres_time64_aux_early.c"
 KERNEL_7_2 = ("kernel", "0x070200")
 
 
-def case(name):
-    path = build_path() / "cases" / f"{name}-i386"
-    if not path.exists():
-        pytest.skip(f"no {name}-i386 built here (no 32-bit libc)")
-    if not mkfakes.can_build("cc", "i386"):
-        pytest.skip("cc cannot build i386 shared objects")
-    return path
-
-
 def build(tmp_path, name, *directives):
-    fake = mkfakes.parse_header(SOURCE)
     # the header's own note (6.10) first: a later kernel= directive wins
-    fake = dict(fake, name=name, directives=fake["directives"] + list(directives))
-    return mkfakes.build(fake, tmp_path, "cc", "i386")["path"]
+    return build_i386_fake(SOURCE, tmp_path, name, *directives)
 
 
 def point(out, name):
@@ -46,7 +33,7 @@ def point(out, name):
 
 
 def run(name, so):
-    r = subprocess.run([str(case(name))], env={"VDSOCONF_TARGET": str(so)}, capture_output=True,
+    r = subprocess.run([str(i386_case(name))], env={"VDSOCONF_TARGET": str(so)}, capture_output=True,
                        text=True, timeout=120)
     return r.stdout + r.stderr
 

@@ -116,15 +116,6 @@ QEMU_VDSO = ("arm", "ppc64le", "s390x")
 CROSS = ("aarch64", "arm", "mips64el", "ppc64le", "riscv64", "s390x")
 
 
-@pytest.fixture(scope="module")
-def qemu_user():
-    r = subprocess.run([str(REPO / "fixtures" / "kernels" / "fetch-qemu-user")], capture_output=True,
-                       text=True, timeout=600)
-    if r.returncode:
-        pytest.skip("no QEMU user mode: " + (r.stderr.strip().splitlines() or ["fetch failed"])[-1])
-    return r.stdout.split()[-1]
-
-
 @pytest.mark.parametrize("arch", CROSS)
 def test_cross_build_starts_and_skips(built, qemu_user, arch):
     """_start, the initial stack, write and exit_group of each build."""

@@ -8,34 +8,17 @@ and with the kernel's FDE but a Linux note older than the defect (FAIL)."""
 
 import re
 import subprocess
-import sys
 
-import pytest
-
-from conftest import REPO, build_path
-
-sys.path.insert(0, str(REPO / "fixtures" / "fakes"))
-import mkfakes  # noqa: E402
+from conftest import REPO, build_i386_fake, i386_case
 
 SOURCE = REPO / "fixtures" / "fakes" / "unwind_vsyscall_lying.c"
 HONEST = ("cflags", "-DUNWIND_VSYSCALL_HONEST")
 POINT = re.compile(r"^(ok|not ok) \d+ abi\.unwind\.clock_gettime(?: # (.*))?$", re.M)
 
 
-def case():
-    path = build_path() / "cases" / "abi_unwind-i386"
-    if not path.exists():
-        pytest.skip("no abi_unwind-i386 built here (no 32-bit libc)")
-    if not mkfakes.can_build("cc", "i386"):
-        pytest.skip("cc cannot build i386 shared objects")
-    return path
-
-
 def run(tmp_path, name, *directives):
-    fake = mkfakes.parse_header(SOURCE)
-    fake = dict(fake, name=name, directives=fake["directives"] + list(directives))
-    so = mkfakes.build(fake, tmp_path, "cc", "i386")["path"]
-    r = subprocess.run([str(case())], env={"VDSOCONF_TARGET": so}, capture_output=True, text=True,
+    so = build_i386_fake(SOURCE, tmp_path, name, *directives)
+    r = subprocess.run([str(i386_case("abi_unwind"))], env={"VDSOCONF_TARGET": so}, capture_output=True, text=True,
                        timeout=60)
     m = POINT.search(r.stdout)
     assert m, r.stdout + r.stderr

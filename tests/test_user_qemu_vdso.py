@@ -28,15 +28,6 @@ ARCHES = {
 CASES = ["sigtramp", "abi_regs"]
 
 
-@pytest.fixture(scope="module")
-def qemu_user():
-    r = subprocess.run([str(REPO / "fixtures" / "kernels" / "fetch-qemu-user")], capture_output=True,
-                       text=True, timeout=600)
-    if r.returncode:
-        pytest.skip("no QEMU user mode: " + (r.stderr.strip().splitlines() or ["fetch failed"])[-1])
-    return r.stdout.split()[-1]
-
-
 @pytest.fixture(scope="module", params=sorted(ARCHES))
 def built(request):
     arch = request.param
