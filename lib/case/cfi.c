@@ -34,16 +34,25 @@ static uint64_t take(struct cursor *c, size_t n)
 	return v;
 }
 
-static void skip_leb(struct cursor *c)
+/* an unsigned LEB128; more than ten bytes (64 bits) is bad */
+static uint64_t uleb(struct cursor *c)
 {
-	for (int i = 0; i < 10; i++)
-		if (!(take(c, 1) & 0x80))
-			return;
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 70 && !c->bad; shift += 7) {
+		uint64_t b = take(c, 1);
+
+		if (shift < 64)
+			v |= (b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
 	c->bad = 1;
+	return 0;
 }
 
 /* The size of a value of pointer encoding enc; 0 with c->bad set for one
- * of unknown size, -1 for a LEB128 (read it with skip_leb). */
+ * of unknown size, -1 for a LEB128. */
 static int enc_size(struct cursor *c, unsigned enc)
 {
 	if (enc == DW_EH_PE_OMIT)
@@ -73,7 +82,7 @@ static void skip_encoded(struct cursor *c, unsigned enc)
 	int n = enc_size(c, enc);
 
 	if (n < 0)
-		skip_leb(c);
+		uleb(c);
 	else
 		take(c, (size_t)n);
 }
@@ -98,17 +107,17 @@ static int read_cie(const unsigned char *cie, const unsigned char *lo, size_t le
 		;
 	if (c.bad || (version != 1 && version != 3) || strstr(aug, "eh"))
 		return -1;
-	skip_leb(&c);	/* code alignment */
-	skip_leb(&c);	/* data alignment */
+	uleb(&c);	/* code alignment */
+	uleb(&c);	/* data alignment, signed: skipped alike */
 	if (version == 1)
 		take(&c, 1);
 	else
-		skip_leb(&c);
+		uleb(&c);
 	*fde_enc = 0;
 	*z = aug[0] == 'z';
 	if (!*z)
-		return aug[0] ? -1 : (c.bad ? -1 : 0);
-	skip_leb(&c);	/* augmentation data length: walked below instead */
+		return aug[0] || c.bad ? -1 : 0;
+	uleb(&c);	/* augmentation data length: walked below instead */
 	for (const char *a = aug + 1; *a && !c.bad; a++) {
 		switch (*a) {
 		case 'R':
@@ -155,15 +164,8 @@ int cfi_fde_program_empty(const unsigned char *fde, const unsigned char *lo, siz
 	skip_encoded(&c, enc);		/* PC begin */
 	skip_encoded(&c, enc & 0x0f);	/* PC range: a value, never relative */
 	if (z) {
-		uint64_t n = 0;
-		unsigned shift = 0, b;
+		uint64_t n = uleb(&c);
 
-		do {
-			b = (unsigned)take(&c, 1);
-			if (shift < 64)
-				n |= (uint64_t)(b & 0x7f) << shift;
-			shift += 7;
-		} while (!c.bad && (b & 0x80) && shift < 70);
 		if (c.bad || n > (size_t)(c.end - c.p))
 			return -1;
 		c.p += n;

@@ -18,7 +18,8 @@
  * Either way every reading is judged: 0 <= tv_nsec < 1e9 and tv_sec >= 0
  * (noted in norm), order (back), extremes, first and last.  Each slot is
  * set to {-1, -1} before its call, so a call that returns 0 without writing
- * its result shows as a bad reading.
+ * its result shows as a bad reading.  The readings live in static storage:
+ * one thread sweeps at a time.
  */
 #ifndef VDSOCONF_CASE_GETTIME_SWEEP_H
 #define VDSOCONF_CASE_GETTIME_SWEEP_H
