@@ -60,15 +60,19 @@ def _head(image: Path, size: int) -> bytes:
     return data
 
 
+def _u16(data: bytes, at: int) -> Optional[int]:
+    return struct.unpack_from("<H", data, at)[0] if len(data) >= at + 2 else None
+
+
 def _u32(data: bytes, at: int) -> Optional[int]:
     return struct.unpack_from("<I", data, at)[0] if len(data) >= at + 4 else None
 
 
 def _pe_machine(head: bytes) -> Optional[int]:
     pe = _u32(head, 0x3c)
-    if pe is None or pe + 6 > len(head) or head[pe:pe + 4] != b"PE\0\0":
+    if pe is None or head[pe:pe + 4] != b"PE\0\0":
         return None
-    return struct.unpack_from("<H", head, pe + 4)[0]
+    return _u16(head, pe + 4)
 
 
 def is_zboot(head: bytes) -> bool:
@@ -80,8 +84,8 @@ def arch(image: Path) -> Optional[str]:
     raw s390 image, EFI zboot or PE, ELF vmlinux; None for anything else."""
     head = _head(image, 4096)
     if head[0x202:0x206] == b"HdrS":
-        version = struct.unpack_from("<H", head, 0x206)[0]
-        if version >= 0x20c and len(head) > 0x237:
+        version = _u16(head, 0x206) or 0
+        if version >= 0x20c and len(head) > 0x236:
             return "x86_64" if head[0x236] & XLF_KERNEL_64 else "i386"
         return _PE.get(_pe_machine(head) or 0, "x86_64")
     if _u32(head, 0x24) == ZIMAGE_MAGIC:

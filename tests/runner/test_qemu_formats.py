@@ -141,6 +141,9 @@ def test_old_bzimage_without_xloadflags(tmp_path):
 def test_truncated_and_corrupt_images(tmp_path):
     for n in (0, 10, 0x30, 0x203):
         assert kimage.arch(_write(tmp_path, f"t{n}", FORMATS["i386"]()[:n])) is None
+    # "HdrS" and no room for the version after it, or for xloadflags
+    for n in (0x206, 0x207, 0x236):
+        assert kimage.arch(_write(tmp_path, f"h{n}", FORMATS["i386"]()[:n])) == "x86_64"
     broken = bytearray(FORMATS["loongarch64"]())
     broken[8:16] = struct.pack("<II", 0x100, 1 << 30)      # payload beyond the file
     path = _write(tmp_path, "zb", bytes(broken))
